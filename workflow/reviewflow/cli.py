@@ -1,0 +1,254 @@
+"""The command line: one subcommand per pipeline step, plus check, status and verify.
+
+Each step reads the review folder's files, calls the pure functions of the
+package and writes its outputs under ``data/processed/``. The Snakemake rules
+call these subcommands; people can too. Bad input ends with a message naming
+the file, the row or line and what to do, and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import ReviewError
+from .paths import ReviewPaths
+
+Step = Callable[[argparse.Namespace], int]
+
+
+def _config(paths: ReviewPaths) -> dict[str, Any]:
+    from .config import load_config
+
+    return load_config(paths.config)
+
+
+def _records(paths: ReviewPaths):  # type: ignore[no-untyped-def]
+    from .csvio import read_table
+
+    records = read_table(paths.records)
+    records["round"] = records["round"].astype(int)
+    return records
+
+
+def step_import(args: argparse.Namespace) -> int:
+    from .csvio import write_csv
+    from .importers.collect import import_searches
+    from .searchlog import read_search_log
+
+    paths = ReviewPaths(Path(args.root))
+    _config(paths)
+    log = read_search_log(paths.search_log, paths.searches)
+    records, report = import_searches(log, paths.searches)
+    write_csv(records, paths.records)
+    write_csv(report, paths.import_report)
+    print(f"imported {len(records)} records from {len(report)} files in {log['round'].nunique()} rounds")
+    for row in report[report["warnings"] != ""].itertuples(index=False):
+        print(f"warning: {row.file}: {row.warnings}")
+    return 0
+
+
+def step_dedupe(args: argparse.Namespace) -> int:
+    from .csvio import read_people_csv, write_csv
+    from .dedupe import find_duplicates
+
+    paths = ReviewPaths(Path(args.root))
+    config = _config(paths)
+    records = _records(paths)
+    overrides = None
+    if paths.duplicate_decisions.is_file():
+        overrides = read_people_csv(paths.duplicate_decisions, ("record_id_a", "record_id_b", "verdict"), what="duplicate decisions")
+    result = find_duplicates(records, overrides, config.get("dedupe", {}))
+    write_csv(result.clusters, paths.clusters)
+    write_csv(result.review, paths.dedupe_review)
+    clusters = result.clusters["cluster_id"].nunique()
+    print(f"{len(records)} records form {clusters} works ({len(records) - clusters} duplicates); {len(result.review)} pairs to review")
+    return 0
+
+
+def step_screen(args: argparse.Namespace) -> int:
+    from .csvio import read_table, write_csv
+    from .screening import Units, agreement, conflicts, read_decisions, resolve_all, worksheets
+
+    paths = ReviewPaths(Path(args.root))
+    config = _config(paths)
+    records = _records(paths)
+    clusters = read_table(paths.clusters)
+    units = Units.build(records, clusters)
+    decisions = read_decisions(paths, config, units)
+    outcomes = resolve_all(config, units, decisions.table)
+    write_csv(decisions.table, paths.decisions_table)
+    write_csv(decisions.orphans, paths.screening / "orphans.csv")
+    write_csv(outcomes, paths.screening / "outcomes.csv")
+    titles = dict(zip(records["record_id"], records["title"], strict=True))
+    for (stage_name, reviewer), sheet in worksheets(config, units, records, decisions.table, outcomes).items():
+        write_csv(sheet, paths.worksheet(stage_name, reviewer), for_spreadsheet=True)
+    for stage in config["stages"]:
+        write_csv(conflicts(stage, outcomes, decisions.table, titles), paths.conflicts(stage["name"]), for_spreadsheet=True)
+        write_csv(agreement(stage, decisions.table), paths.agreement(stage["name"]))
+    for warning in decisions.warnings:
+        print(f"warning: {warning}")
+    print(f"{len(decisions.table)} decisions read; " + ", ".join(
+        f"{stage['name']}: {int(((outcomes['stage'] == stage['name']) & (outcomes['outcome'] == 'pending')).sum())} pending"
+        for stage in config["stages"]
+    ))
+    return 0
+
+
+def step_ledger(args: argparse.Namespace) -> int:
+    from .csvio import read_table, write_csv, write_json
+    from .ledger import build_ledger
+    from .prisma import check_counts, compute_counts, prisma_table
+
+    paths = ReviewPaths(Path(args.root))
+    config = _config(paths)
+    records = _records(paths)
+    ledger = build_ledger(config, records, read_table(paths.clusters), read_table(paths.screening / "outcomes.csv"))
+    counts = compute_counts(config, ledger)
+    problems = check_counts(config, counts, ledger, len(records))
+    if problems:
+        raise ReviewError("the counts do not add up:\n  " + "\n  ".join(problems))
+    write_csv(ledger, paths.ledger)
+    write_json(counts, paths.counts)
+    write_csv(prisma_table(counts), paths.prisma_csv)
+    print(f"ledger: {len(ledger)} records; {counts['new_studies']} studies included, {counts['pending']} works pending")
+    return 0
+
+
+def step_evidence_todo(args: argparse.Namespace) -> int:
+    from .csvio import read_table, write_csv
+    from .evidence import evidence_todo, read_evidence_log
+
+    paths = ReviewPaths(Path(args.root))
+    config = _config(paths)
+    ledger = read_table(paths.ledger)
+    todo = evidence_todo(config, read_evidence_log(paths, config), ledger, _records(paths))
+    write_csv(todo, paths.processed / "evidence_log_todo.csv", for_spreadsheet=True)
+    if len(todo):
+        print(f"{len(todo)} included studies need a row in the evidence log: see data/processed/evidence_log_todo.csv")
+    return 0
+
+
+def step_tables(args: argparse.Namespace) -> int:
+    from .csvio import read_table, write_csv, write_text
+    from .evidence import check_evidence_log, read_evidence_log
+    from .tables import build_tables, to_markdown
+
+    paths = ReviewPaths(Path(args.root))
+    config = _config(paths)
+    ledger = read_table(paths.ledger)
+    evidence = check_evidence_log(config, read_evidence_log(paths, config), ledger, str(paths.evidence_log))
+    write_csv(evidence, paths.processed / "evidence_log.csv")
+    for table in build_tables(config, evidence):
+        write_csv(table.frame, paths.tables / f"{table.name}.csv")
+        write_text(f"**{table.title}**\n\n" + to_markdown(table.frame), paths.tables / f"{table.name}.md")
+    print(f"evidence log: {len(evidence)} studies coded; {len(config.get('tables', []))} tables")
+    return 0
+
+
+def step_report(args: argparse.Namespace) -> int:
+    from .csvio import read_table, write_text
+    from .report import render_sections, template_environment
+    from .tables import build_tables
+
+    paths = ReviewPaths(Path(args.root))
+    config = _config(paths)
+    counts = json.loads(paths.counts.read_text(encoding="utf-8"))
+    evidence = read_table(paths.processed / "evidence_log.csv")
+    tables = build_tables(config, evidence)
+    agreement = {
+        stage["name"]: read_table(paths.agreement(stage["name"])).to_dict("records") for stage in config["stages"]
+    }
+    env = template_environment([paths.root / "templates", Path(args.templates)])
+    for name, text in render_sections(env, config, counts, tables, agreement).items():
+        write_text(text, paths.report / f"{name}.md")
+    print(f"report sections written to {paths.report}")
+    return 0
+
+
+def step_verify(args: argparse.Namespace) -> int:
+    from .verify import verify_review
+
+    paths = ReviewPaths(Path(args.root))
+    problems, passed = verify_review(paths, _config(paths))
+    for line in passed:
+        print(f"ok: {line}")
+    if problems:
+        for line in problems:
+            print(f"FAILED: {line}", file=sys.stderr)
+        return 1
+    print("verify: every count is derived from the ledger and adds up")
+    return 0
+
+
+def step_status(args: argparse.Namespace) -> int:
+    from .status import status_text
+
+    paths = ReviewPaths(Path(args.root))
+    print(status_text(paths, _config(paths)))
+    return 0
+
+
+def step_check(args: argparse.Namespace) -> int:
+    from .importers import read_export
+    from .records import BIBLIO_FIELDS
+
+    status = 0
+    for name in args.files:
+        try:
+            export = read_export(name)
+        except ReviewError as error:
+            print(f"{name}: PROBLEM: {error.describe()}")
+            status = 1
+            continue
+        n = len(export.records)
+        print(f"{name}: {export.format}, {export.encoding}, {n} records")
+        for field in BIBLIO_FIELDS:
+            filled = sum(1 for r in export.records if r.fields.get(field))
+            print(f"  {field:<10} {filled:>6} of {n} ({100 * filled / n:.0f}%)")
+        for warning in export.warnings:
+            print(f"  warning: {warning}")
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reviewflow", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, step: Step, help_text: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text)
+        command.add_argument("--root", default=".", help="the review folder (default: the current folder)")
+        command.set_defaults(step=step)
+        return command
+
+    add("import", step_import, "read every export in the search log into data/processed/records.csv")
+    add("dedupe", step_dedupe, "find duplicate records: data/processed/dedupe/")
+    add("screen", step_screen, "read decision files; write outcomes, worksheets, conflicts, agreement")
+    add("ledger", step_ledger, "build the ledger, counts.json and PRISMA.csv")
+    add("evidence-todo", step_evidence_todo, "rows to add to the evidence log for newly included studies")
+    add("tables", step_tables, "check the evidence log and render the distribution tables")
+    report = add("report", step_report, "render the report sections")
+    report.add_argument("--templates", default=str(Path(__file__).resolve().parents[2] / "templates"))
+    add("verify", step_verify, "check that every count adds up and is derived from the ledger")
+    add("status", step_status, "what is pending, per stage and reviewer, and what to do next")
+    check = sub.add_parser("check", help="check export files before adding them: format, records, field coverage")
+    check.add_argument("files", nargs="+")
+    check.set_defaults(step=step_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.step(args))
+    except ReviewError as error:
+        print(f"reviewflow {args.command}: {error.describe()}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

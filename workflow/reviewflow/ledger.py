@@ -1,0 +1,115 @@
+"""The ledger: one row per imported record with its fate. The single source of truth.
+
+Every count, table and diagram is derived from the ledger. A record's fate is
+
+- ``duplicate``: a copy of another record of its lane (``duplicate_of`` names
+  the record kept), or a grey-literature copy of a work the databases found;
+- ``excluded``: at ``fate_stage`` for ``fate_reason``;
+- ``not_retrieved``: the full text could not be obtained;
+- ``included``: included at the last stage;
+- ``pending``: waiting for a decision at ``fate_stage``.
+
+Columns ``<stage>_outcome`` and ``<stage>_reason`` give the outcome of the
+record's work at each stage it reached (empty: not reached).
+
+The record that stands for a cluster in the PRISMA counts (``role`` primary)
+is its earliest member from the cluster's lane: a work found by a database
+search is counted in the databases lane, even when a website gave it too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .searchlog import LANES
+from .screening import Units
+
+LEDGER_BASE_COLUMNS = (
+    "record_id",
+    "cluster_id",
+    "role",
+    "duplicate_of",
+    "round",
+    "source_type",
+    "database",
+    "source_file",
+    "source_index",
+    "lane",
+    "cluster_lane",
+    "cluster_first_round",
+)
+FATE_COLUMNS = ("fate", "fate_stage", "fate_reason")
+
+
+def outcome_column(stage: str) -> str:
+    """The ledger column holding a stage's outcome for the record's work."""
+    return f"{stage}_outcome"
+
+
+def ledger_columns(config: dict[str, Any]) -> list[str]:
+    stage_columns = [c for s in config["stages"] for c in (outcome_column(s["name"]), f"{s['name']}_reason")]
+    return [*LEDGER_BASE_COLUMNS, *stage_columns, *FATE_COLUMNS, "title"]
+
+
+def build_ledger(
+    config: dict[str, Any],
+    records: pd.DataFrame,
+    clusters: pd.DataFrame,
+    outcomes: pd.DataFrame,
+) -> pd.DataFrame:
+    units = Units.build(records, clusters)
+    frame = records[["record_id", "round", "source_type", "database", "source_file", "source_index", "title"]].copy()
+    frame["cluster_id"] = frame["record_id"].map(units.member_of)
+    frame["lane"] = frame["source_type"].map(LANES)
+    info = units.clusters.set_index("cluster_id")
+    frame["cluster_lane"] = frame["cluster_id"].map(info["lane"])
+    frame["cluster_first_round"] = frame["cluster_id"].map(info["first_round"])
+    # primary: the earliest member from the cluster's own lane
+    in_lane = frame[frame["lane"] == frame["cluster_lane"]]
+    primary_of = in_lane.groupby("cluster_id", sort=False)["record_id"].first()
+    frame["duplicate_of"] = frame["cluster_id"].map(primary_of)
+    is_primary = frame["record_id"] == frame["duplicate_of"]
+    frame["role"] = is_primary.map({True: "primary", False: "duplicate"})
+    frame.loc[is_primary, "duplicate_of"] = ""
+
+    stage_names = [s["name"] for s in config["stages"]]
+    for name in stage_names:
+        at_stage = outcomes[outcomes["stage"] == name].set_index("cluster_id")
+        frame[outcome_column(name)] = frame["cluster_id"].map(at_stage["outcome"]).fillna("")
+        frame[f"{name}_reason"] = frame["cluster_id"].map(at_stage["reason"]).fillna("")
+
+    fate, fate_stage, fate_reason = [], [], []
+    for row in frame.to_dict("records"):
+        if row["role"] == "duplicate":
+            fate.append("duplicate")
+            fate_stage.append("")
+            fate_reason.append("")
+            continue
+        reached = [(n, row[outcome_column(n)], row[f"{n}_reason"]) for n in stage_names if row[outcome_column(n)]]
+        if not reached:  # no stage applies to this lane: nothing to decide
+            fate.append("pending")
+            fate_stage.append("")
+            fate_reason.append("no screening stage applies to this source")
+            continue
+        name, outcome, reason = reached[-1]
+        if outcome == "exclude":
+            fate.append("excluded")
+        elif outcome == "not_retrieved":
+            fate.append("not_retrieved")
+        elif outcome == "include" and name == _last_stage_for(config, row["cluster_lane"]):
+            fate.append("included")
+        else:
+            fate.append("pending")
+        fate_stage.append(name)
+        fate_reason.append(reason)
+    frame["fate"] = fate
+    frame["fate_stage"] = fate_stage
+    frame["fate_reason"] = fate_reason
+    return frame[ledger_columns(config)]
+
+
+def _last_stage_for(config: dict[str, Any], lane: str) -> str:
+    names = [s["name"] for s in config["stages"] if lane in s["lanes"]]
+    return names[-1] if names else ""

@@ -1,0 +1,108 @@
+"""Where everything lives in a review folder (the folder contract)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ReviewPaths:
+    root: Path = Path(".")
+
+    # written by people (the pipeline never writes here)
+    @property
+    def config(self) -> Path:
+        return self.root / "config" / "config.yaml"
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw"
+
+    @property
+    def search_log(self) -> Path:
+        return self.raw / "searches.csv"
+
+    @property
+    def searches(self) -> Path:
+        return self.raw / "searches"
+
+    @property
+    def decisions(self) -> Path:
+        return self.raw / "decisions"
+
+    @property
+    def duplicate_decisions(self) -> Path:
+        return self.decisions / "duplicates.csv"
+
+    @property
+    def evidence_log(self) -> Path:
+        return self.raw / "evidence_log.csv"
+
+    def decision_file(self, stage: str, reviewer: str) -> Path:
+        return self.decisions / stage / f"{reviewer}.csv"
+
+    def adjudication_file(self, stage: str) -> Path:
+        return self.decisions / stage / "adjudication.csv"
+
+    # generated
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed"
+
+    @property
+    def records(self) -> Path:
+        return self.processed / "records.csv"
+
+    @property
+    def import_report(self) -> Path:
+        return self.processed / "import_report.csv"
+
+    @property
+    def dedupe(self) -> Path:
+        return self.processed / "dedupe"
+
+    @property
+    def clusters(self) -> Path:
+        return self.dedupe / "clusters.csv"
+
+    @property
+    def dedupe_review(self) -> Path:
+        return self.dedupe / "review.csv"
+
+    @property
+    def screening(self) -> Path:
+        return self.processed / "screening"
+
+    @property
+    def decisions_table(self) -> Path:
+        return self.screening / "decisions.csv"
+
+    def worksheet(self, stage: str, reviewer: str) -> Path:
+        return self.screening / stage / f"{reviewer}_todo.csv"
+
+    def conflicts(self, stage: str) -> Path:
+        return self.screening / stage / "conflicts.csv"
+
+    def agreement(self, stage: str) -> Path:
+        return self.screening / stage / "agreement.csv"
+
+    @property
+    def ledger(self) -> Path:
+        return self.processed / "ledger.csv"
+
+    @property
+    def counts(self) -> Path:
+        return self.processed / "counts.json"
+
+    @property
+    def prisma_csv(self) -> Path:
+        return self.processed / "prisma" / "PRISMA.csv"
+
+    @property
+    def tables(self) -> Path:
+        return self.processed / "tables"
+
+    @property
+    def report(self) -> Path:
+        return self.processed / "report"

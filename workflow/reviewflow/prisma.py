@@ -1,0 +1,208 @@
+"""Counts from the ledger: per stage, and every PRISMA 2020 flow-diagram field.
+
+Nothing here is typed in: each number is a count of ledger rows, and
+``check_counts`` proves the PRISMA arithmetic and that the ledger accounts
+for every imported record.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pandas as pd
+
+from . import prisma_template
+from .ledger import outcome_column
+
+PRISMA_FIELDS = (
+    "previous_studies",
+    "previous_reports",
+    "database_results",
+    "database_specific_results",
+    "register_results",
+    "register_specific_results",
+    "website_results",
+    "organisation_results",
+    "citations_results",
+    "duplicates",
+    "excluded_automatic",
+    "excluded_other",
+    "records_screened",
+    "records_excluded",
+    "dbr_sought_reports",
+    "dbr_notretrieved_reports",
+    "other_sought_reports",
+    "other_notretrieved_reports",
+    "dbr_assessed",
+    "dbr_excluded",
+    "other_assessed",
+    "other_excluded",
+    "new_studies",
+    "new_reports",
+    "total_studies",
+    "total_reports",
+    "total_studies_ma",
+    "total_reports_ma",
+)
+
+#: PRISMA fields whose value in PRISMA.csv is a "Name, n; Name, n" string.
+REASON_FIELDS = {
+    "dbr_excluded": "dbr_excluded_reasons",
+    "other_excluded": "other_excluded_reasons",
+    "database_specific_results": "database_specific_results",
+    "register_specific_results": "register_specific_results",
+}
+
+
+def _by_name(values: pd.Series) -> str:
+    counts = Counter(values)
+    return "; ".join(f"{name}, {n}" for name, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _reasons(rows: pd.DataFrame, labels: dict[str, str]) -> str:
+    return _by_name(rows["fate_reason"].map(lambda code: labels.get(code, code)))
+
+
+def full_text_stage(config: dict[str, Any]) -> dict[str, Any] | None:
+    stages = [s for s in config["stages"] if s.get("full_text")]
+    return stages[-1] if stages else None
+
+
+def compute_counts(config: dict[str, Any], ledger: pd.DataFrame) -> dict[str, Any]:
+    """The flat counts object of ``counts.json``."""
+    labels = {c["code"]: c.get("label") or c["text"] for c in config["criteria"]["exclusion"]}
+    counts: dict[str, Any] = {}
+    db_lane = ledger["lane"] == "databases"
+    counts["search_rounds"] = int(ledger.loc[db_lane, "round"].nunique())
+    counts["other_search_rounds"] = int(ledger.loc[~db_lane, "round"].nunique())
+    counts["search_files"] = int(ledger["source_file"].nunique())
+    counts["records_imported"] = len(ledger)
+
+    # stages, counted on works (primary records), each lane where the stage applies
+    primary = ledger[ledger["role"] == "primary"]
+    for stage in config["stages"]:
+        name = stage["name"]
+        outcome = primary[outcome_column(name)]
+        reached = outcome[outcome != ""]
+        counts[f"{name}_screened"] = len(reached)
+        counts[f"{name}_included"] = int((reached == "include").sum())
+        counts[f"{name}_excluded"] = int(reached.isin(["exclude", "not_retrieved"]).sum())
+        counts[f"{name}_pending"] = int((reached == "pending").sum())
+        if stage.get("full_text"):
+            counts[f"{name}_not_retrieved"] = int((reached == "not_retrieved").sum())
+
+    # PRISMA 2020: identification
+    counts["database_results"] = int((ledger["source_type"] == "database").sum())
+    counts["database_specific_results"] = _by_name(ledger.loc[ledger["source_type"] == "database", "database"])
+    counts["register_results"] = int((ledger["source_type"] == "register").sum())
+    counts["register_specific_results"] = _by_name(ledger.loc[ledger["source_type"] == "register", "database"])
+    counts["website_results"] = int((ledger["source_type"] == "website").sum())
+    counts["organisation_results"] = int((ledger["source_type"] == "organisation").sum())
+    counts["citations_results"] = int((ledger["source_type"] == "citation").sum())
+    duplicate = ledger["role"] == "duplicate"
+    counts["duplicates"] = int((duplicate & db_lane).sum())
+    counts["other_duplicates"] = int((duplicate & ~db_lane).sum())
+    counts["excluded_automatic"] = 0
+    counts["excluded_other"] = 0
+
+    # databases and registers lane
+    ft = full_text_stage(config)
+    db = primary[primary["cluster_lane"] == "databases"]
+    other = primary[primary["cluster_lane"] == "other"]
+    counts["records_screened"] = len(db)
+    before_ft = db["fate"].isin(["excluded"]) & (db["fate_stage"] != (ft["name"] if ft else ""))
+    counts["records_excluded"] = int(before_ft.sum())
+    counts["records_pending"] = int(((db["fate"] == "pending") & (db["fate_stage"] != (ft["name"] if ft else ""))).sum())
+
+    def report_counts(lane: pd.DataFrame, prefix: str) -> None:
+        at_ft = lane[lane[outcome_column(ft["name"])] != ""] if ft else lane.iloc[0:0]
+        not_retrieved = at_ft[at_ft["fate"] == "not_retrieved"]
+        excluded = at_ft[(at_ft["fate"] == "excluded") & (at_ft["fate_stage"] == ft["name"])] if ft else at_ft
+        counts[f"{prefix}_sought_reports"] = len(at_ft)
+        counts[f"{prefix}_notretrieved_reports"] = len(not_retrieved)
+        counts[f"{prefix}_assessed"] = len(at_ft) - len(not_retrieved)
+        counts[f"{prefix}_excluded"] = len(excluded)
+        counts[f"{prefix}_excluded_reasons"] = _reasons(excluded, labels)
+        counts[f"{prefix}_pending"] = int((at_ft["fate"] == "pending").sum())
+        counts[f"{prefix}_included"] = int((lane["fate"] == "included").sum())
+
+    report_counts(db, "dbr")
+    report_counts(other, "other")
+
+    # included
+    included = primary[primary["fate"] == "included"]
+    counts["new_studies"] = len(included)
+    counts["new_reports"] = len(included)
+    counts["previous_studies"] = 0
+    counts["previous_reports"] = 0
+    counts["total_studies"] = counts["previous_studies"] + counts["new_studies"]
+    counts["total_reports"] = counts["previous_reports"] + counts["new_reports"]
+    counts["pending"] = int((primary["fate"] == "pending").sum())
+    return counts
+
+
+def prisma_table(counts: dict[str, Any]) -> pd.DataFrame:
+    """The PRISMA2020 app's data template with ``n`` filled from the counts.
+
+    Fields the counts do not hold (the meta-analysis boxes) are left empty,
+    which hides them in the app.
+    """
+    table = pd.DataFrame(list(prisma_template.ROWS), columns=list(prisma_template.COLUMNS))
+
+    def value(key: str, template_n: str) -> str:
+        if key not in PRISMA_FIELDS:
+            return template_n
+        if key in REASON_FIELDS:
+            return str(counts.get(REASON_FIELDS[key], ""))
+        return str(counts[key]) if key in counts else ""
+
+    table["n"] = [value(key, n) for key, n in zip(table["data"], table["n"], strict=True)]
+    return table
+
+
+def check_counts(config: dict[str, Any], counts: dict[str, Any], ledger: pd.DataFrame, records_imported: int) -> list[str]:
+    """Every arithmetic rule the counts must obey; returns the broken ones (empty when all hold)."""
+    problems: list[str] = []
+
+    def rule(name: str, left: int, right: int, detail: str) -> None:
+        if left != right:
+            problems.append(f"{name}: {detail} ({left} != {right})")
+
+    c = counts
+    rule("ledger", len(ledger), records_imported, "the ledger must have one row per imported record")
+    rule("ledger ids", ledger["record_id"].nunique(), len(ledger), "record ids in the ledger must be unique")
+    fates = Counter(ledger["fate"])
+    rule("fates", sum(fates.values()), len(ledger), "every record must have a fate")
+    unknown = set(fates) - {"duplicate", "excluded", "not_retrieved", "included", "pending"}
+    if unknown:
+        problems.append(f"fates: unknown fate(s) {sorted(unknown)}")
+    identified = c["database_results"] + c["register_results"]
+    rule("records_screened", c["records_screened"], identified - c["duplicates"] - c["excluded_automatic"] - c["excluded_other"],
+         "records screened = records identified from databases and registers - duplicates - records removed before screening")
+    ft = full_text_stage(config)
+    if ft is not None:
+        rule("dbr_sought_reports", c["dbr_sought_reports"], c["records_screened"] - c["records_excluded"] - c["records_pending"],
+             "reports sought = records screened - records excluded - records still pending before full text")
+        rule("dbr_assessed", c["dbr_assessed"], c["dbr_sought_reports"] - c["dbr_notretrieved_reports"],
+             "reports assessed = reports sought - reports not retrieved")
+        rule("dbr_included", c["dbr_included"], c["dbr_assessed"] - c["dbr_excluded"] - c["dbr_pending"],
+             "included (databases) = reports assessed - reports excluded - reports pending")
+        rule("other_assessed", c["other_assessed"], c["other_sought_reports"] - c["other_notretrieved_reports"],
+             "reports assessed (other) = reports sought - reports not retrieved")
+        rule("other_included", c["other_included"], c["other_assessed"] - c["other_excluded"] - c["other_pending"],
+             "included (other) = reports assessed - reports excluded - reports pending")
+        rule("new_studies", c["new_studies"], c["dbr_included"] + c["other_included"],
+             "new studies = included from databases and registers + included from other methods")
+    other_identified = c["website_results"] + c["organisation_results"] + c["citations_results"]
+    rule("other lane", other_identified, c["other_sought_reports"] + c["other_duplicates"],
+         "records from other methods = reports sought (other) + duplicates of records already found")
+    for stage in config["stages"]:
+        name = stage["name"]
+        rule(f"{name} stage", c[f"{name}_screened"], c[f"{name}_included"] + c[f"{name}_excluded"] + c[f"{name}_pending"],
+             f"{name}: screened = included + excluded + pending")
+    rule("total_studies", c["total_studies"], c["previous_studies"] + c["new_studies"], "total = previous + new studies")
+    rule("fate counts", fates.get("included", 0), c["new_studies"], "records with fate 'included' = new studies")
+    rule("duplicates", fates.get("duplicate", 0), c["duplicates"] + c["other_duplicates"],
+         "records with fate 'duplicate' = duplicates in both lanes")
+    return problems

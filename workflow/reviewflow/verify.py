@@ -1,0 +1,84 @@
+"""The auditor's check: every count is derived from the ledger and adds up.
+
+``verify_review`` re-derives the counts from ``ledger.csv`` and compares them
+with ``counts.json`` and ``PRISMA.csv``, checks the PRISMA 2020 arithmetic,
+checks that the ledger and the import report account for every record read,
+and compares the counts with the numbers the review has published
+(``expected_counts`` in the config), when it declares them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .csvio import read_table
+from .paths import ReviewPaths
+from .prisma import check_counts, compute_counts, prisma_table
+
+
+def verify_review(paths: ReviewPaths, config: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(problems, checks passed)."""
+    problems: list[str] = []
+    passed: list[str] = []
+    required = [paths.records, paths.import_report, paths.clusters, paths.ledger, paths.counts, paths.prisma_csv]
+    missing = [str(p) for p in required if not p.is_file()]
+    if missing:
+        return [f"missing output {m}: run the pipeline first (snakemake --cores 2)" for m in missing], passed
+
+    records = read_table(paths.records)
+    report = read_table(paths.import_report)
+    ledger = read_table(paths.ledger)
+    clusters = read_table(paths.clusters)
+    counts = json.loads(paths.counts.read_text(encoding="utf-8"))
+
+    imported = report["records"].astype(int).sum()
+    if imported != len(records):
+        problems.append(f"import report says {imported} records were read; records.csv holds {len(records)}")
+    per_file = records.groupby("source_file").size()
+    for row in report.itertuples(index=False):
+        if int(per_file.get(row.file, 0)) != int(row.records):
+            problems.append(f"{row.file}: import report says {row.records} records; records.csv holds {per_file.get(row.file, 0)}")
+    if set(ledger["record_id"]) != set(records["record_id"]) or len(ledger) != len(records):
+        problems.append(f"the ledger ({len(ledger)} rows) does not hold exactly the {len(records)} imported records")
+    if set(clusters["record_id"]) != set(records["record_id"]):
+        problems.append("clusters.csv does not give every imported record a cluster")
+    if not problems:
+        passed.append(f"{len(records)} records read from {len(report)} files; every one is in the ledger with a fate")
+
+    ledger["round"] = ledger["round"].astype(int)
+    derived = compute_counts(config, ledger)
+    differ = sorted(k for k in set(derived) | set(counts) if derived.get(k) != counts.get(k))
+    for key in differ:
+        problems.append(f"counts.json {key} = {counts.get(key)!r}, but the ledger gives {derived.get(key)!r}")
+    if not differ:
+        passed.append("counts.json equals the counts derived from ledger.csv")
+
+    arithmetic = check_counts(config, derived, ledger, len(records))
+    problems += arithmetic
+    if not arithmetic:
+        passed.append("the PRISMA 2020 arithmetic holds (screened = identified - duplicates; sought, assessed, included follow)")
+
+    written = read_table(paths.prisma_csv)
+    expected_prisma = prisma_table(derived)
+    mismatched = [
+        f"PRISMA.csv {key} n = {a!r}, but the ledger gives {b!r}"
+        for key, a, b in zip(expected_prisma["data"], written["n"], expected_prisma["n"], strict=False)
+        if a != b
+    ]
+    if len(written) != len(expected_prisma):
+        mismatched.append(f"PRISMA.csv has {len(written)} rows; the template has {len(expected_prisma)}")
+    problems += mismatched
+    if not mismatched:
+        passed.append("PRISMA.csv equals the counts")
+
+    expected = config.get("expected_counts", {})
+    wrong = [
+        f"{key}: the review reports {value}, but the ledger gives {derived.get(key)}"
+        for key, value in expected.items()
+        if derived.get(key) != value
+    ]
+    problems += wrong
+    if expected and not wrong:
+        passed.append(f"the {len(expected)} published counts of the review are reproduced")
+    return problems, passed

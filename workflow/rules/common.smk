@@ -1,0 +1,113 @@
+# Shared set-up: the package on the path, the config loaded safely and
+# validated, the standard paths, and the command every rule calls.
+
+import csv
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+REVIEWFLOW_HOME = Path(workflow.basedir)
+PACKAGE_DIR = REVIEWFLOW_HOME / "workflow"
+# jobs run this checkout's package, whatever else is installed
+sys.path.insert(0, str(PACKAGE_DIR))
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_DIR), os.environ.get("PYTHONPATH", "")]))
+
+from reviewflow.config import check_config, load_yaml, schema_path  # noqa: E402
+from reviewflow.errors import ReviewError  # noqa: E402
+from reviewflow.paths import ReviewPaths  # noqa: E402
+
+P = ReviewPaths()
+
+# Snakemake's own `configfile:` would accept `!!python/name:` tags and duplicate
+# keys; load the review's config safely, then validate it against the schema.
+try:
+    config.update({**load_yaml(P.config), **config})
+    try:
+        validate(config, schema=str(schema_path()))
+    except WorkflowError:
+        check_config(config, P.config)  # raises, naming each key and what is expected
+        raise
+    config.update(check_config(config, P.config))
+except ReviewError as error:
+    raise WorkflowError(error.describe()) from None
+
+# the command every rule calls: this interpreter, this checkout's package
+CLI = f'"{sys.executable}" -m reviewflow'
+# outputs rebuild when the package's code or templates change
+CODE_VERSION = hashlib.sha256(
+    b"".join(p.read_bytes() for p in sorted((PACKAGE_DIR / "reviewflow").rglob("*.py")))
+).hexdigest()[:16]
+TEMPLATES = REVIEWFLOW_HOME / "templates"
+STAGES = [stage["name"] for stage in config["stages"]]
+LOGS = P.processed / "logs"
+
+
+def export_files():
+    """The export files the search log lists (those that exist; the import step reports the others)."""
+    if not P.search_log.is_file():
+        return []
+    with P.search_log.open(encoding="utf-8-sig", newline="") as handle:
+        sample = handle.readline()
+        handle.seek(0)
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        rows = csv.DictReader(handle, delimiter=delimiter)
+        names = [(row.get("file") or "").strip() for row in rows]
+    return sorted({str(P.searches / n) for n in names if n and (P.searches / n).is_file()})
+
+
+def decision_files():
+    """Every decision file present for the configured stages (new files trigger a rerun)."""
+    found = []
+    for stage in config["stages"]:
+        folder = P.decisions / stage["name"]
+        if folder.is_dir():
+            found += sorted(str(p) for p in folder.glob("*.csv"))
+    return found
+
+
+def optional(path):
+    return [str(path)] if Path(path).is_file() else []
+
+
+def worksheet_files():
+    return [
+        str(P.worksheet(stage["name"], reviewer))
+        for stage in config["stages"]
+        for reviewer in stage["reviewers"]
+    ]
+
+
+def template_files():
+    """reviewflow's templates and the review's own overrides in templates/."""
+    return sorted({str(p.resolve()) for folder in (TEMPLATES, Path("templates")) for p in folder.glob("*.j2")})
+
+
+def report_sections():
+    return [str(P.report / f"{name}.md") for name in ("methods", "tables")]
+
+
+def table_files():
+    return [str(P.tables / f"{t['name']}.{ext}") for t in config.get("tables", []) for ext in ("csv", "md")]
+
+
+def all_outputs():
+    return [
+        *report_sections(),
+        *table_files(),
+        str(P.prisma_csv),
+        str(P.processed / "evidence_log_todo.csv"),
+        str(P.processed / "verify.txt"),
+        *worksheet_files(),
+    ]
+
+
+onsuccess:
+    from reviewflow.status import status_text
+
+    print(status_text(P, config))

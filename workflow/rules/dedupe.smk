@@ -1,0 +1,15 @@
+rule dedupe:
+    input:
+        config=P.config,
+        records=P.records,
+        overrides=optional(P.duplicate_decisions),
+    output:
+        clusters=P.clusters,
+        review=P.dedupe_review,
+    log:
+        LOGS / "dedupe.log",
+    params:
+        cli=CLI,
+        code=CODE_VERSION,
+    shell:
+        "{params.cli} dedupe 2>&1 | tee {log}"

@@ -1,0 +1,17 @@
+rule ledger:
+    input:
+        config=P.config,
+        records=P.records,
+        clusters=P.clusters,
+        outcomes=P.screening / "outcomes.csv",
+    output:
+        ledger=P.ledger,
+        counts=P.counts,
+        prisma=P.prisma_csv,
+    log:
+        LOGS / "ledger.log",
+    params:
+        cli=CLI,
+        code=CODE_VERSION,
+    shell:
+        "{params.cli} ledger 2>&1 | tee {log}"
