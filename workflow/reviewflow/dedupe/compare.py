@@ -1,0 +1,509 @@
+"""Comparing two records field by field, and the rules that decide.
+
+For a candidate pair, :func:`compare_records` measures each field (rapidfuzz
+similarities for title, authors, abstract; equality for DOI, year, volume,
+pages; compatibility for journal names and kinds of publication) and lists
+the *conflicts*: facts that show two different works however alike the rest
+is. :func:`decide` then applies explicit rules, in order:
+
+Conflicts (a pair with one is never merged automatically):
+  different DOIs; different trial-registry numbers; a note about a work
+  (erratum, retraction, comment, reply) against the work or another kind of
+  note; different parts (Part I / Part II); different numbers in the titles
+  (Annual report 2019 / 2020, Kir2.1 / Kir2.2); a different word in otherwise
+  equal titles (in vivo / in vitro, men / women); years more than one apart;
+  a supplement page (S12, A163) against a regular page; page ranges that do
+  not overlap (two articles of one volume); different kinds of
+  publication (conference abstract / journal article, thesis / article,
+  registry entry, and preprint / published version when ``preprints: different``).
+  The same DOI outweighs the differences of year, pages and kind
+  (databases disagree on those), but not those of the titles.
+
+Doubts (databases garble these for one work: supplement numbers written as
+the volume, truncated volumes, pages off by one): different volumes or first
+pages. With a doubt only ``title+authors+journal`` can merge: near-identical
+informative titles (no word of one missing from the other), authors agreeing,
+same year, compatible journals.
+
+Rules that make a pair the same work (the first that holds names the rule):
+  ``doi``              same DOI, titles alike (or one missing);
+  ``title+authors+journal``  (the one rule that outweighs a doubt, see above);
+  ``title+locator``    titles alike, same volume and first page;
+  ``title+authors``    titles alike, same authors, same year (a year apart or a year
+                       missing: all authors the same, journals not against it);
+  ``preprint``         a preprint and its published version (``preprints: same``):
+                       titles alike, all authors the same, within two years;
+  ``title+abstract``   titles alike, abstracts alike, authors not against it;
+  ``locator+authors``  same volume and page range, same year and authors
+                       (titles translated or reworded);
+  ``registry``         two entries of one trial registration (same registry number);
+  ``title+year``       identical long titles (six words or more), same year, authors
+                       missing and journals not against it.
+A title that names a kind of item ("Editorial", "Annual report") is never
+enough: such pairs need the DOI or the volume and page.
+
+Pairs that miss a rule narrowly, or hold a conflict against otherwise
+overwhelming evidence, go to the review list for a person to decide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from .normalise import TitleForms
+from .prepare import Prepared
+
+#: Title similarity (0-1, normalised Indel similarity of the comparison forms) at which titles are alike.
+TITLE_ALIKE = 0.93
+#: ... close enough when the volume and first page agree, or the abstracts do.
+TITLE_CLOSE = 0.90
+#: ... identical but for trivia (needed when the authors are missing).
+TITLE_SAME = 0.97
+#: Author-list similarity at which the authors are the same.
+AUTHORS_SAME = 0.90
+#: Abstract similarity at which abstracts are alike.
+ABSTRACT_ALIKE = 0.90
+#: Below this title similarity a pair is not looked at closely (unless DOI or volume and page agree).
+TITLE_FLOOR = 0.75
+
+#: Significant words the shorter title needs when it is the start of the longer one.
+TITLE_PREFIX_WORDS = 6
+#: Significant words a title needs to identify a work with only its year beside it.
+TITLE_YEAR_WORDS = 6
+
+NEGATIONS = frozenset("not no non without absence lack never".split())
+
+#: Kinds of publication that may be one work however the databases label them.
+COMPATIBLE_KINDS = frozenset({frozenset({"report", "web"}), frozenset({"article", "web"})})
+
+
+@dataclass(slots=True)
+class Evidence:
+    doi: str = "missing"  # same | different | missing
+    title: float = -1.0  # -1: a title is missing
+    title_how: str = ""  # subtitle | translation | "" (how the titles were aligned)
+    authors: float = -1.0
+    first_author: bool = False
+    authors_prefix: float = -1.0  # similarity of the first k authors (k = the shorter list)
+    year: str = "missing"  # same | off by one | two apart | different | missing
+    journal: str = "missing"  # compatible | different | missing
+    volume: str = "missing"
+    pages: str = "missing"  # same | different | missing (first page)
+    page_range: bool = False  # both have the same first and last page, and last > first
+    abstract: float = -1.0
+    title_extra: int = -1  # significant words one title has and the other lacks (-1: not counted)
+    preprint_pair: bool = False  # exactly one is a preprint
+    conflicts: list[str] = field(default_factory=list)  # facts that show two different works
+    doubts: list[str] = field(default_factory=list)  # differences databases also make for one work (volume, pages)
+
+    def summary(self) -> str:
+        def number(value: float) -> str:
+            return "missing" if value < 0 else f"{value:.2f}"
+
+        parts = [
+            f"doi={self.doi}",
+            f"title={number(self.title)}" + (f" ({self.title_how})" if self.title_how else ""),
+            f"authors={number(self.authors)}",
+            f"year={self.year}",
+            f"journal={self.journal}",
+            f"volume={self.volume}",
+            f"pages={self.pages}",
+            f"abstract={number(self.abstract)}",
+        ]
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    verdict: str  # same | review | different
+    rule: str  # the rule that made the pair the same work, or why it is in review
+    score: float
+    evidence: Evidence
+
+
+def _supplement_page(page: str) -> bool:
+    """Pages of supplements and abstract books carry a letter: S12, A163, ii12."""
+    return bool(page) and not page[0].isdigit()
+
+
+def _page_range(start: str, end: str) -> tuple[int, int] | None:
+    """A complete numeric page range, or None."""
+    if start.isdigit() and end.isdigit() and int(end) > int(start):
+        return int(start), int(end)
+    return None
+
+
+def _apart(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    return a is not None and b is not None and (a[1] < b[0] or b[1] < a[0])
+
+
+def _same_page(a: str, b: str) -> bool:
+    """Equal, or equal but for a supplement letter one database dropped (S530 / 530)."""
+    if a == b:
+        return True
+    digits_a, digits_b = a.lstrip("abcdefghijklmnopqrstuvwxyz"), b.lstrip("abcdefghijklmnopqrstuvwxyz")
+    return bool(digits_a) and digits_a == digits_b and (digits_a == a or digits_b == b)
+
+
+def _ratio(a: str, b: str) -> float:
+    return fuzz.ratio(a, b) / 100.0
+
+
+def title_similarity(a: TitleForms, b: TitleForms) -> tuple[float, str]:
+    """Similarity of two titles, and how they were aligned (a subtitle dropped, a translation in brackets)."""
+    best = _ratio(a.full, b.full)
+    how = ""
+    if best < 1.0 and (a.main != a.full or b.main != b.full):
+        main = max(_ratio(a.main, b.main), _ratio(a.main, b.full), _ratio(a.full, b.main))
+        if main > best:
+            best, how = main, "translation"
+    if best < TITLE_ALIKE:
+        for short, long in ((a, b), (b, a)):
+            if not short.full or len(short.full) > len(long.full):
+                continue
+            # one database dropped the subtitle: the shorter title is the other's main title
+            if long.head and len(short.significant) >= 3 and _ratio(short.full, long.head) >= 0.97:
+                return TITLE_ALIKE, "subtitle"
+            # one database cut a long title short, or added a group's name after it
+            if len(short.significant) >= TITLE_PREFIX_WORDS and _ratio(short.full, long.full[: len(short.full)]) >= 0.97:
+                return TITLE_ALIKE, "cut short"
+    return best, how
+
+
+def _typo(x: str, y: str) -> bool:
+    """Two spellings of one word: one letter apart (words of 5+ letters), or one cut short."""
+    if min(len(x), len(y)) >= 5 and Levenshtein.distance(x, y, score_cutoff=1) <= 1:
+        return True
+    short, long = (x, y) if len(x) <= len(y) else (y, x)
+    return len(short) >= 4 and long.startswith(short)
+
+
+def _split_word(word: str, others: frozenset[str] | set[str]) -> bool:
+    """"healthcare" against "health" and "care"."""
+    return any(word[:k] in others and word[k:] in others for k in range(2, len(word) - 1))
+
+
+def title_word_differences(a: TitleForms, b: TitleForms) -> tuple[set[str], set[str]]:
+    """Significant words of each title that the other lacks, after typos, cut-off and run-together words are paired."""
+    only_a = {w for w in a.significant - b.significant if not w.isdigit()}
+    only_b = {w for w in b.significant - a.significant if not w.isdigit()}
+    if not only_a and not only_b:
+        return only_a, only_b
+    # a title cut short ends in part of a word: "... colony-stimulating fac"
+    for last, side, other in ((a.last, only_a, b), (b.last, only_b, a)):
+        if last in side:
+            longer = sorted(w for w in other.full.split() if w.startswith(last) and w != last)
+            if longer:
+                side.discard(last)
+                (only_b if side is only_a else only_a).discard(longer[0])
+    for x in sorted(only_a):
+        match = next((y for y in sorted(only_b) if _typo(x, y)), None)
+        if match is not None:
+            only_a.discard(x)
+            only_b.discard(match)
+    # words run together in one title ("healthcare" against "health care")
+    joined_a = {w for w in only_a if _split_word(w, b.significant)}
+    joined_b = {w for w in only_b if _split_word(w, a.significant)}
+    only_a = {w for w in only_a - joined_a if not any(_split_word(y, {w} | a.significant) for y in joined_b)}
+    only_b = {w for w in only_b - joined_b if not any(_split_word(y, {w} | b.significant) for y in joined_a)}
+    return only_a, only_b
+
+
+def title_word_conflict(only_a: set[str], only_b: set[str]) -> str:
+    """A word of one title replaced by another word in the other, or a negation added ("" when neither)."""
+    if only_a and only_b:
+        return f"the titles differ in words: {' '.join(sorted(only_a))} / {' '.join(sorted(only_b))}"
+    negation = (only_a | only_b) & NEGATIONS
+    if negation:
+        return f"one title has '{sorted(negation)[0]}'"
+    return ""
+
+
+def title_number_conflict(a: TitleForms, b: TitleForms) -> str:
+    numbers_a, numbers_b = set(a.numbers), set(b.numbers)
+    if numbers_a == numbers_b:
+        return ""
+    if numbers_a < numbers_b or numbers_b < numbers_a:
+        short, long = (a, b) if numbers_a < numbers_b else (b, a)
+        # the numbers are in a subtitle or a tail that one database left out
+        if short.full and (long.full.startswith(short.full) or (long.head and _ratio(short.full, long.head) >= 0.97)):
+            return ""
+    only_a = " ".join(sorted(numbers_a - numbers_b)) or "-"
+    only_b = " ".join(sorted(numbers_b - numbers_a)) or "-"
+    return f"the titles differ in numbers: {only_a} / {only_b}"
+
+
+def kind_conflict(kind_a: str, kind_b: str, preprints_same: bool) -> str:
+    if not kind_a or not kind_b or kind_a == kind_b:
+        return ""
+    if frozenset({kind_a, kind_b}) in COMPATIBLE_KINDS:
+        return ""
+    if "preprint" in (kind_a, kind_b) and preprints_same and "registry" not in (kind_a, kind_b):
+        return ""
+    return f"different kinds of publication: {kind_a} / {kind_b}"
+
+
+def _same_name(x: str, y: str) -> bool:
+    return x == y or (min(len(x), len(y)) >= 5 and _ratio(x, y) >= 0.85)
+
+
+def _subsequence_of_names(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """The shorter author list appears in the longer, in order (both have two names or more)."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < 2:
+        return False
+    remaining = iter(long)
+    return all(any(_same_name(name, other) for other in remaining) for name in short)
+
+
+def _initials(words: tuple[str, ...]) -> str:
+    return "".join(w[0] for w in words)
+
+
+def _abbreviates(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """Each word of ``short`` abbreviates the next words of ``long`` in order (ISO 4 style); at most one word skipped."""
+    position, skipped = 0, 0
+    for word in short:
+        while position < len(long):
+            target = long[position]
+            position += 1
+            if target.startswith(word) or (len(word) >= 3 and word[0] == target[0] and _subsequence(word, target)):
+                break
+            skipped += 1
+        else:
+            return False
+    skipped += len(long) - position
+    return skipped <= 1
+
+
+def _subsequence(word: str, target: str) -> bool:
+    letters = iter(target)
+    return all(ch in letters for ch in word)
+
+
+@lru_cache(maxsize=100_000)
+def journals_compatible(a: tuple[tuple[str, ...], ...], b: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether two journal names (each possibly with alternative names) can name one journal."""
+    for x in a:
+        for y in b:
+            if x == y:
+                return True
+            short, long = (x, y) if len(" ".join(x)) <= len(" ".join(y)) else (y, x)
+            if _abbreviates(short, long):
+                return True
+            if len(short) == 1 and len(short[0]) >= 3 and short[0] == _initials(long):
+                return True  # JAMA, BMJ
+            if set(short) <= set(long) and len(short) >= 2:
+                return True
+            if _ratio(" ".join(x), " ".join(y)) >= 0.9:
+                return True
+    return False
+
+
+def compare_records(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> Evidence:
+    """Field-by-field evidence on records i and j, with the conflicts between them."""
+    ev = Evidence()
+    conflicts = ev.conflicts
+    preprints_same = settings.get("preprints", "same") == "same"
+    kind_i, kind_j = prep.kind[i], prep.kind[j]
+    ev.preprint_pair = (kind_i == "preprint") != (kind_j == "preprint")
+    doi_i, doi_j = prep.doi[i], prep.doi[j]
+    if doi_i and doi_j:
+        ev.doi = "same" if doi_i == doi_j else "different"
+        if ev.doi == "different" and not (ev.preprint_pair and preprints_same):
+            conflicts.append(f"different DOIs: {doi_i} / {doi_j}")
+    doi_same = ev.doi == "same"
+
+    registry_i, registry_j = prep.registry[i], prep.registry[j]
+    if registry_i and registry_j and not registry_i & registry_j:
+        conflicts.append(f"different trial registrations: {' '.join(sorted(registry_i))} / {' '.join(sorted(registry_j))}")
+
+    title_i, title_j = prep.title[i], prep.title[j]
+    wording = ""
+    if title_i.full and title_j.full:
+        ev.title, ev.title_how = title_similarity(title_i, title_j)
+        if title_i.markers != title_j.markers:
+            notes = " / ".join(", ".join(sorted(m)) or "the work itself" for m in (title_i.markers, title_j.markers))
+            conflicts.append(f"a note about a work against another record: {notes}")
+        if title_i.parts != title_j.parts:
+            conflicts.append(
+                "different parts: " + " / ".join(", ".join(sorted(p)) or "no part" for p in (title_i.parts, title_j.parts))
+            )
+        numbers = title_number_conflict(title_i, title_j)
+        if numbers:
+            conflicts.append(numbers)
+        if ev.title >= TITLE_FLOOR and ev.title_how != "translation":
+            only_i, only_j = title_word_differences(title_i, title_j)
+            wording = title_word_conflict(only_i, only_j)
+            ev.title_extra = len(only_i) + len(only_j)
+
+    authors_i, authors_j = prep.authors[i], prep.authors[j]
+    if authors_i and authors_j:
+        ev.authors = _ratio(prep.authors_text[i], prep.authors_text[j])
+        first_i, first_j = authors_i[0], authors_j[0]
+        ev.first_author = _same_name(first_i, first_j)
+        k = min(len(authors_i), len(authors_j))
+        if k == max(len(authors_i), len(authors_j)):
+            ev.authors_prefix = ev.authors
+        else:
+            ev.authors_prefix = _ratio(" ".join(authors_i[:k]), " ".join(authors_j[:k]))
+            if ev.authors_prefix < 0.85 and _subsequence_of_names(authors_i, authors_j):
+                ev.authors_prefix = 1.0  # a database left out some authors, kept the order
+
+    year_i, year_j = int(prep.year[i]), int(prep.year[j])
+    if year_i and year_j:
+        gap = abs(year_i - year_j)
+        ev.year = {0: "same", 1: "off by one", 2: "two apart"}.get(gap, "different")
+        allowed = 2 if (ev.preprint_pair and preprints_same) else 1
+        if gap > allowed and not doi_same:
+            conflicts.append(f"years {min(year_i, year_j)} and {max(year_i, year_j)}")
+
+    journal_i, journal_j = prep.journal[i], prep.journal[j]
+    if journal_i and journal_j:
+        ev.journal = "compatible" if journals_compatible(journal_i, journal_j) else "different"
+
+    volume_i, volume_j = prep.volume[i], prep.volume[j]
+    if volume_i and volume_j:
+        ev.volume = "same" if volume_i == volume_j else "different"
+    page_i, page_j = prep.page_start[i], prep.page_start[j]
+    if page_i and page_j:
+        ev.pages = "same" if _same_page(page_i, page_j) else "different"
+        end_i, end_j = prep.page_end[i], prep.page_end[j]
+        ev.page_range = ev.pages == "same" and bool(end_i) and _same_page(end_i, end_j) and end_i != page_i
+    if not doi_same and not ev.preprint_pair:
+        if ev.volume == "different":
+            ev.doubts.append(f"volumes {volume_i} / {volume_j}")
+        if ev.pages == "different":
+            range_i = _page_range(page_i, prep.page_end[i])
+            range_j = _page_range(page_j, prep.page_end[j])
+            if _supplement_page(page_i) != _supplement_page(page_j):
+                conflicts.append(f"a supplement page against a regular page: {page_i} / {page_j}")
+            elif (range_i or range_j) and _apart(range_i or (int(page_i), int(page_i)) if page_i.isdigit() else None,
+                                                 range_j or (int(page_j), int(page_j)) if page_j.isdigit() else None):
+                conflicts.append(f"pages {page_i}-{prep.page_end[i] or page_i} and {page_j}-{prep.page_end[j] or page_j} do not overlap")
+            else:
+                ev.doubts.append(f"first pages {page_i} / {page_j}")
+
+    if wording:
+        # same volume, page range, year and authors identify an article: its title was translated or reworded
+        identified = ev.page_range and ev.volume == "same" and ev.year == "same" and ev.authors >= AUTHORS_SAME and ev.first_author
+        if identified:
+            ev.title_how = "reworded"
+        else:
+            conflicts.append(wording)
+
+    locator_same = ev.volume == "same" and ev.pages == "same"
+    if not doi_same and not locator_same:
+        kind = kind_conflict(kind_i, kind_j, preprints_same)
+        if kind:
+            conflicts.append(kind)
+
+    abstract_i, abstract_j = prep.abstract[i], prep.abstract[j]
+    if len(abstract_i) >= 150 and len(abstract_j) >= 150:
+        ev.abstract = _ratio(abstract_i, abstract_j)
+    return ev
+
+
+TITLE_CONFLICT_PREFIXES = ("a note about", "different parts", "the titles differ", "one title has")
+
+
+def decide(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> Decision:
+    """The verdict on one pair: same (with the rule), review (with the reason) or different."""
+    ev = compare_records(prep, i, j, settings)
+    conflicts = ev.conflicts
+    title = ev.title
+    informative = prep.title[i].informative and prep.title[j].informative
+    titles_missing = title < 0
+    title_conflict = any(c.startswith(TITLE_CONFLICT_PREFIXES) for c in conflicts)
+    authors_same = ev.authors >= AUTHORS_SAME and ev.first_author
+    authors_agree = ev.first_author and ev.authors_prefix >= 0.85
+    authors_missing = ev.authors < 0
+    locator_same = ev.volume == "same" and ev.pages == "same"
+
+    if ev.doi == "same":
+        if not title_conflict and (titles_missing or title >= TITLE_FLOOR):
+            return Decision("same", "doi", 1.0, ev)
+        if title_conflict or authors_agree or title >= 0.5:
+            why = "; ".join(conflicts) if title_conflict else f"titles differ (similarity {title:.2f})"
+            return Decision("review", f"same DOI, but {why}", max(title, 0.0), ev)
+        return Decision("different", "", max(title, 0.0), ev)
+
+    if conflicts:
+        # overwhelming evidence against a single conflict: a person decides
+        if (
+            len(conflicts) == 1
+            and conflicts[0].startswith("the titles differ in words")
+            and ev.year == "same"
+            and (authors_agree or authors_missing)
+            and (locator_same or ev.journal == "compatible")
+        ):
+            return Decision("review", f"alike, but {conflicts[0]}", title, ev)
+        if (
+            len(conflicts) == 1
+            and not title_conflict
+            and title >= TITLE_SAME
+            and (authors_same or (authors_missing and locator_same))
+            and ev.year in ("same", "off by one")
+        ):
+            return Decision("review", f"alike, but {conflicts[0]}", title, ev)
+        return Decision("different", "; ".join(conflicts), max(title, 0.0), ev)
+
+    if ev.doubts:
+        # volumes and pages are garbled often (supplement numbers, truncation); near-identical
+        # title, authors, year and journal outweigh them
+        if (
+            informative
+            and title >= TITLE_SAME
+            and ev.title_extra == 0
+            and authors_agree
+            and ev.year == "same"
+            and ev.journal == "compatible"
+        ):
+            return Decision("same", "title+authors+journal", title, ev)
+        if informative and title >= TITLE_ALIKE and authors_agree and ev.year in ("same", "off by one"):
+            return Decision("review", f"alike, but {'; '.join(ev.doubts)}", title, ev)
+        return Decision("different", "; ".join(ev.doubts), max(title, 0.0), ev)
+
+    year_same = ev.year == "same"
+    year_near = ev.year in ("same", "off by one")
+    journal_ok = ev.journal != "different"
+
+    if title >= TITLE_CLOSE and locator_same and ev.year != "two apart":
+        return Decision("same", "title+locator", title, ev)
+    registry_i, registry_j = prep.registry[i], prep.registry[j]
+    if prep.kind[i] == prep.kind[j] == "registry" and registry_i & registry_j and title >= TITLE_FLOOR:
+        return Decision("same", "registry", title, ev)
+    if informative and title >= TITLE_ALIKE:
+        if year_same and authors_agree and journal_ok:
+            return Decision("same", "title+authors", title, ev)
+        if ev.year in ("off by one", "missing") and authors_same and journal_ok:
+            return Decision("same", "title+authors", title, ev)
+        if ev.preprint_pair and authors_same and ev.year in ("same", "off by one", "two apart"):
+            return Decision("same", "preprint", title, ev)
+    if informative and title >= TITLE_CLOSE and ev.abstract >= ABSTRACT_ALIKE and year_near and (authors_missing or authors_agree):
+        return Decision("same", "title+abstract", title, ev)
+    if ev.page_range and locator_same and year_same and authors_same:
+        return Decision("same", "locator+authors", max(ev.authors, 0.0), ev)
+    if (
+        informative
+        and title >= TITLE_SAME
+        and year_same
+        and authors_missing
+        and journal_ok
+        and min(len(prep.title[i].significant), len(prep.title[j].significant)) >= TITLE_YEAR_WORDS
+    ):
+        return Decision("same", "title+year", title, ev)
+
+    # narrowly missed: for a person
+    if informative and title >= 0.85 and year_near and (authors_agree or (authors_missing and journal_ok)):
+        return Decision("review", f"titles alike ({title:.2f}) but not enough else agrees", title, ev)
+    if title >= TITLE_ALIKE and year_near and authors_agree and not informative:
+        return Decision("review", "a generic title: needs the DOI or the volume and page", title, ev)
+    if locator_same and authors_agree and year_near:
+        return Decision("review", "same volume, page and first author, but the titles differ", max(title, 0.0), ev)
+    return Decision("different", "", max(title, 0.0), ev)

@@ -1,0 +1,94 @@
+"""How well clusters agree with labelled duplicate groups (for benchmarks and conformance tests).
+
+- *pairwise*: every pair of records in one cluster is a predicted duplicate
+  pair; precision and recall against the pairs within the true groups;
+  ``false_merges`` (predicted, not true: a false merge hides a study) and
+  ``missed`` (true, not predicted: a reviewer reads the work twice);
+- *removable duplicates* (the measure of ASySD and most published
+  comparisons): a group of k records holds k - 1 removable duplicates;
+  keeping one record per cluster removes a record correctly when the kept
+  record of its cluster belongs to its true group;
+- ``lost_works``: true works none of whose records is kept (a study lost).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+
+@dataclass(frozen=True)
+class Scores:
+    records: int
+    true_pairs: int
+    predicted_pairs: int
+    false_merges: int
+    missed: int
+    removable: int
+    removed_correctly: int
+    removed_wrongly: int
+    lost_works: int
+
+    @property
+    def precision(self) -> float:
+        return 1.0 if not self.predicted_pairs else (self.predicted_pairs - self.false_merges) / self.predicted_pairs
+
+    @property
+    def recall(self) -> float:
+        return 1.0 if not self.true_pairs else (self.true_pairs - self.missed) / self.true_pairs
+
+    @property
+    def sensitivity(self) -> float:
+        """Removable duplicates removed correctly, out of all removable duplicates."""
+        return 1.0 if not self.removable else self.removed_correctly / self.removable
+
+
+def _pairs(groups: Iterable[Sequence[str]]) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for group in groups:
+        found.update(combinations(sorted(set(group)), 2))
+    return found
+
+
+def score_clusters(ids: Sequence[str], predicted: Sequence[str], true_groups: Iterable[Sequence[str]]) -> Scores:
+    """``predicted[k]`` is the cluster of ``ids[k]`` (the cluster's kept record comes first in ``ids``)."""
+    truth_of = {record: record for record in ids}
+    for group in true_groups:
+        members = sorted(set(group))
+        for member in members:
+            truth_of[member] = members[0]
+    clusters: dict[str, list[str]] = {}
+    for record, cluster in zip(ids, predicted, strict=True):
+        clusters.setdefault(cluster, []).append(record)
+    true_clusters: dict[str, list[str]] = {}
+    for record in ids:
+        true_clusters.setdefault(truth_of[record], []).append(record)
+    true_pairs = _pairs(true_clusters.values())
+    predicted_pairs = _pairs(clusters.values())
+    kept = {members[0] for members in clusters.values()}  # the first record of a cluster is kept
+    removed_correctly = removed_wrongly = 0
+    for members in clusters.values():
+        keeper = truth_of[members[0]]
+        for member in members[1:]:
+            if truth_of[member] == keeper:
+                removed_correctly += 1
+            else:
+                removed_wrongly += 1
+    kept_truths = {truth_of[k] for k in kept}
+    return Scores(
+        records=len(ids),
+        true_pairs=len(true_pairs),
+        predicted_pairs=len(predicted_pairs),
+        false_merges=len(predicted_pairs - true_pairs),
+        missed=len(true_pairs - predicted_pairs),
+        removable=sum(len(m) - 1 for m in true_clusters.values()),
+        removed_correctly=removed_correctly,
+        removed_wrongly=removed_wrongly,
+        lost_works=len(true_clusters) - len(kept_truths),
+    )
+
+
+def pooled(scores: Iterable[Scores]) -> Scores:
+    items = list(scores)
+    return Scores(*(sum(getattr(s, name) for s in items) for name in Scores.__dataclass_fields__))
