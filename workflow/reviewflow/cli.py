@@ -53,20 +53,27 @@ def step_import(args: argparse.Namespace) -> int:
 
 
 def step_dedupe(args: argparse.Namespace) -> int:
-    from .csvio import read_people_csv, write_csv
-    from .dedupe import find_duplicates
+    from .csvio import write_csv
+    from .dedupe import find_duplicates, source_contributions
+    from .dedupe.overrides import read_overrides
 
     paths = ReviewPaths(Path(args.root))
     config = _config(paths)
     records = _records(paths)
     overrides = None
     if paths.duplicate_decisions.is_file():
-        overrides = read_people_csv(paths.duplicate_decisions, ("record_id_a", "record_id_b", "verdict"), what="duplicate decisions")
+        overrides = read_overrides(paths.duplicate_decisions, records["record_id"])
     result = find_duplicates(records, overrides, config.get("dedupe", {}))
     write_csv(result.clusters, paths.clusters)
-    write_csv(result.review, paths.dedupe_review)
+    write_csv(result.review, paths.dedupe_review, for_spreadsheet=True)
+    write_csv(source_contributions(records, result.clusters), paths.dedupe / "sources.csv")
     clusters = result.clusters["cluster_id"].nunique()
-    print(f"{len(records)} records form {clusters} works ({len(records) - clusters} duplicates); {len(result.review)} pairs to review")
+    decided = 0 if overrides is None else len(overrides)
+    print(
+        f"{len(records)} records form {clusters} works ({len(records) - clusters} duplicates); "
+        f"{len(result.review)} pairs to review in {paths.dedupe_review}"
+        + (f"; {decided} decisions read from {paths.duplicate_decisions}" if decided else "")
+    )
     return 0
 
 

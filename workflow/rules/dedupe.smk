@@ -6,6 +6,7 @@ rule dedupe:
     output:
         clusters=P.clusters,
         review=P.dedupe_review,
+        sources=P.dedupe / "sources.csv",
     log:
         LOGS / "dedupe.log",
     params:

@@ -428,7 +428,7 @@ def decide(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> Decision
     if ev.doi == "same":
         if not title_conflict and (titles_missing or title >= TITLE_FLOOR):
             return Decision("same", "doi", 1.0, ev)
-        if title_conflict or authors_agree or title >= 0.5:
+        if authors_agree or title >= 0.6:  # else a DOI shared by a whole supplement
             why = "; ".join(conflicts) if title_conflict else f"titles differ (similarity {title:.2f})"
             return Decision("review", f"same DOI, but {why}", max(title, 0.0), ev)
         return Decision("different", "", max(title, 0.0), ev)

@@ -92,3 +92,37 @@ def score_clusters(ids: Sequence[str], predicted: Sequence[str], true_groups: It
 def pooled(scores: Iterable[Scores]) -> Scores:
     items = list(scores)
     return Scores(*(sum(getattr(s, name) for s in items) for name in Scores.__dataclass_fields__))
+
+
+def after_review(
+    ids: Sequence[str],
+    predicted: Sequence[str],
+    review_pairs: Iterable[tuple[str, str]],
+    true_groups: Iterable[Sequence[str]],
+) -> list[str]:
+    """The clusters once a person has decided every pair of the review list correctly.
+
+    Review pairs whose records are truly one work join their clusters; the
+    others stay apart. Scoring the result shows what the review list is worth.
+    """
+    truth_of = {record: record for record in ids}
+    for group in true_groups:
+        members = sorted(set(group))
+        for member in members:
+            truth_of[member] = members[0]
+    parent = {cluster: cluster for cluster in predicted}
+
+    def find(cluster: str) -> str:
+        while parent[cluster] != cluster:
+            cluster = parent[cluster]
+        return cluster
+
+    cluster_of = dict(zip(ids, predicted, strict=True))
+    position = {record: n for n, record in enumerate(ids)}
+    for a, b in review_pairs:
+        if truth_of[a] == truth_of[b]:
+            root_a, root_b = find(cluster_of[a]), find(cluster_of[b])
+            if root_a != root_b:
+                keep, drop = sorted((root_a, root_b), key=lambda c: position[c])
+                parent[drop] = keep
+    return [find(cluster) for cluster in predicted]

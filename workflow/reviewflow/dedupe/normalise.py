@@ -128,6 +128,8 @@ def singular(token: str) -> str:
 
 @lru_cache(maxsize=500_000)
 def _token(raw: str) -> str:
+    if raw[-2:] in ("st", "nd", "rd", "th") and raw[:-2].isdigit():
+        return raw[:-2]  # 79th -> 79
     return _NUMBER_WORDS.get(raw) or _ROMAN.get(raw) or spelling(raw)
 
 
@@ -282,7 +284,12 @@ def _title_forms(title: str) -> TitleForms:
             f"part:{tokens[i + 1]}" for i, token in enumerate(tokens[:-1]) if token == "part" and tokens[i + 1] in ("a", "b", "c", "d")
         )
     key = "".join(significant)
-    informative = len(significant) >= 3 and len(key) >= 16 and not _GENERIC_TITLE.match(stripped)
+    informative = len(significant) >= 3 and len(key) >= 16
+    generic = _GENERIC_TITLE.match(stripped) if informative else None
+    if generic:
+        # "Abstracts of the 79th EAS Congress" names one book of abstracts; "Annual report 2019" does not
+        rest = [t for t in words(stripped[generic.end() :]) if t not in STOP_WORDS]
+        informative = any(t.isdigit() for t in rest) and sum(1 for t in rest if not t.isdigit()) >= 2
     if informative and _NOTE_TITLE.match(stripped):
         informative = len(significant) >= 5  # "Erratum: <a title>" names the work it corrects
     last = tokens[-1] if tokens else ""
