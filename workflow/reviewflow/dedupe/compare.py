@@ -29,8 +29,10 @@ Rules that make a pair the same work (the first that holds names the rule):
   ``doi``              same DOI, titles alike (or one missing);
   ``title+authors+journal``  (the one rule that outweighs a doubt, see above);
   ``title+locator``    titles alike, same volume and first page;
-  ``title+authors``    titles alike, same authors, same year (a year apart or a year
-                       missing: all authors the same, journals not against it);
+  ``title+authors``    titles alike, authors agreeing (same first author, the lists
+                       alike as far as the shorter goes, or the shorter one inside
+                       the longer in order), same year, journals not against it;
+                       a year apart or missing: all authors the same;
   ``preprint``         a preprint and its published version (``preprints: same``):
                        titles alike, all authors the same, within two years;
   ``title+abstract``   titles alike, abstracts alike, authors not against it;
@@ -39,8 +41,9 @@ Rules that make a pair the same work (the first that holds names the rule):
   ``registry``         two entries of one trial registration (same registry number);
   ``title+year``       identical long titles (six words or more), same year, authors
                        missing and journals not against it.
-A title that names a kind of item ("Editorial", "Annual report") is never
-enough: such pairs need the DOI or the volume and page.
+A title that names a kind of item ("Editorial", "Annual report 2019") is never
+enough: such pairs need the DOI or the volume and page. Journals "not against
+it" means compatible or missing on one side.
 
 Pairs that miss a rule narrowly, or hold a conflict against otherwise
 overwhelming evidence, go to the review list for a person to decide.
@@ -68,7 +71,8 @@ TITLE_SAME = 0.97
 AUTHORS_SAME = 0.90
 #: Abstract similarity at which abstracts are alike.
 ABSTRACT_ALIKE = 0.90
-#: Below this title similarity a pair is not looked at closely (unless DOI or volume and page agree).
+#: Below this title similarity titles are unrelated: the same DOI does not join them, and no
+#: changed word is looked for.
 TITLE_FLOOR = 0.75
 
 #: Significant words the shorter title needs when it is the start of the longer one.
