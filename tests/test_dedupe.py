@@ -6,12 +6,22 @@ from typing import Any
 
 import pandas as pd
 import pytest
-
-from reviewflow.dedupe import CLUSTER_COLUMNS, REVIEW_COLUMNS, find_duplicates, source_contributions
+from reviewflow.dedupe import (
+    CLUSTER_COLUMNS,
+    REVIEW_COLUMNS,
+    find_duplicates,
+    source_contributions,
+)
 from reviewflow.dedupe.blocking import candidate_pairs
 from reviewflow.dedupe.compare import compare_records, decide, journals_compatible
 from reviewflow.dedupe.evaluate import score_clusters
-from reviewflow.dedupe.normalise import author_keys, first_page, fold, journal_forms, title_forms
+from reviewflow.dedupe.normalise import (
+    author_keys,
+    first_page,
+    fold,
+    journal_forms,
+    title_forms,
+)
 from reviewflow.dedupe.prepare import prepare
 from reviewflow.records import BIBLIO_FIELDS
 

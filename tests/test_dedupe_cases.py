@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from reviewflow.dedupe import DedupeResult, find_duplicates
 from reviewflow.importers import read_export
 from reviewflow.records import BIBLIO_FIELDS

@@ -142,6 +142,10 @@ def _page_range(start: str, end: str) -> tuple[int, int] | None:
     return None
 
 
+def _single_page(page: str) -> tuple[int, int] | None:
+    return (int(page), int(page)) if page.isdigit() else None
+
+
 def _apart(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
     return a is not None and b is not None and (a[1] < b[0] or b[1] < a[0])
 
@@ -387,16 +391,16 @@ def compare_records(prep: Prepared, i: int, j: int, settings: dict[str, Any]) ->
             range_j = _page_range(page_j, prep.page_end[j])
             if _supplement_page(page_i) != _supplement_page(page_j):
                 conflicts.append(f"a supplement page against a regular page: {page_i} / {page_j}")
-            elif (range_i or range_j) and _apart(range_i or (int(page_i), int(page_i)) if page_i.isdigit() else None,
-                                                 range_j or (int(page_j), int(page_j)) if page_j.isdigit() else None):
-                conflicts.append(f"pages {page_i}-{prep.page_end[i] or page_i} and {page_j}-{prep.page_end[j] or page_j} do not overlap")
+            elif (range_i or range_j) and _apart(range_i or _single_page(page_i), range_j or _single_page(page_j)):
+                shown_i, shown_j = f"{page_i}-{prep.page_end[i] or page_i}", f"{page_j}-{prep.page_end[j] or page_j}"
+                conflicts.append(f"pages {shown_i} and {shown_j} do not overlap")
             else:
                 ev.doubts.append(f"first pages {page_i} / {page_j}")
 
     if wording:
         # same volume, page range, year and authors identify an article: its title was translated or reworded
-        identified = ev.page_range and ev.volume == "same" and ev.year == "same" and ev.authors >= AUTHORS_SAME and ev.first_author
-        if identified:
+        authors_same = ev.authors >= AUTHORS_SAME and ev.first_author
+        if ev.page_range and ev.volume == "same" and ev.year == "same" and authors_same:
             ev.title_how = "reworded"
         else:
             conflicts.append(wording)
@@ -489,7 +493,8 @@ def decide(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> Decision
             return Decision("same", "title+authors", title, ev)
         if ev.preprint_pair and authors_same and ev.year in ("same", "off by one", "two apart"):
             return Decision("same", "preprint", title, ev)
-    if informative and title >= TITLE_CLOSE and ev.abstract >= ABSTRACT_ALIKE and year_near and (authors_missing or authors_agree):
+    abstracts_alike = ev.abstract >= ABSTRACT_ALIKE
+    if informative and title >= TITLE_CLOSE and abstracts_alike and year_near and (authors_missing or authors_agree):
         return Decision("same", "title+abstract", title, ev)
     if ev.page_range and locator_same and year_same and authors_same:
         return Decision("same", "locator+authors", max(ev.authors, 0.0), ev)

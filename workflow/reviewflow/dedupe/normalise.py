@@ -280,9 +280,8 @@ def _title_forms(title: str) -> TitleForms:
             if token in PART_WORDS and tokens[i + 1].isdigit()
         )
     if " part " in f" {full} ":
-        parts = parts | frozenset(
-            f"part:{tokens[i + 1]}" for i, token in enumerate(tokens[:-1]) if token == "part" and tokens[i + 1] in ("a", "b", "c", "d")
-        )
+        lettered = zip(tokens, tokens[1:], strict=False)
+        parts = parts | frozenset(f"part:{b}" for a, b in lettered if a == "part" and b in ("a", "b", "c", "d"))
     key = "".join(significant)
     informative = len(significant) >= 3 and len(key) >= 16
     generic = _GENERIC_TITLE.match(stripped) if informative else None

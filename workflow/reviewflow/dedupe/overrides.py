@@ -21,7 +21,10 @@ from ..errors import ReviewError, ReviewErrors
 
 COLUMNS = ("record_id_a", "record_id_b", "verdict", "note")
 VERDICTS = ("same", "different")
-FIX = "one row per pair: record_id_a, record_id_b, verdict (same or different), note; copy the ids from review.csv or clusters.csv"
+FIX = (
+    "one row per pair: record_id_a, record_id_b, verdict (same or different), note; "
+    "copy the ids from review.csv or clusters.csv"
+)
 
 
 def read_overrides(path: Path, record_ids: Iterable[str]) -> pd.DataFrame:

@@ -83,6 +83,9 @@ def prepare(records: pd.DataFrame) -> Prepared:
         page_start=[p[0] for p in pages],
         page_end=[p[1] for p in pages],
         abstract=[abstract_form(a) for a in abstract_text],
-        kind=[publication_kind(k, j, p, d, u) for k, j, p, d, u in zip(kind_field, journal_text, publisher, doi, url, strict=True)],
+        kind=[
+            publication_kind(k, j, p, d, u)
+            for k, j, p, d, u in zip(kind_field, journal_text, publisher, doi, url, strict=True)
+        ],
         registry=[registry_ids(t, u, j, d) for t, u, j, d in zip(title, url, journal_text, doi, strict=True)],
     )
