@@ -13,7 +13,7 @@ from reviewflow.dedupe import (
     source_contributions,
 )
 from reviewflow.dedupe.blocking import candidate_pairs
-from reviewflow.dedupe.compare import compare_records, decide, journals_compatible
+from reviewflow.dedupe.compare import compare_records, decide, journals_compatible, title_word_differences
 from reviewflow.dedupe.evaluate import score_clusters
 from reviewflow.dedupe.normalise import (
     author_keys,
@@ -136,6 +136,21 @@ def test_journal_names(a: str, b: str, compatible: bool) -> None:
 
 # --------------------------------------------------------------------------------------------
 # conflicts and rules
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "differences"),
+    [
+        ("Trends in caesarean section rates", "Trends in caesaean section rates", (set(), set())),  # a typo, as written
+        ("Effects of healthcare reform on nursing homes", "Effects of health care reform on nursing homes", (set(), set())),
+        ("Combination chemotherapy with granulocyte colony-stimulating factor", "Combination chemotherapy with granulocyte colony-stimulating fac",
+         (set(), set())),  # cut short
+        ("Silver nanoparticles against Pseudomonas in vivo", "Silver nanoparticles against Pseudomonas in vitro", ({"vivo"}, {"vitro"})),
+        ("Alcohol and atrial fibrillation in men", "Alcohol and atrial fibrillation in women", ({"men"}, {"women"})),
+    ],
+)
+def test_title_word_differences(a: str, b: str, differences: tuple[set[str], set[str]]) -> None:
+    assert title_word_differences(title_forms(a), title_forms(b)) == differences
 
 
 def test_conflicts_each_named() -> None:

@@ -184,41 +184,40 @@ def title_similarity(a: TitleForms, b: TitleForms) -> tuple[float, str]:
 
 
 def _typo(x: str, y: str) -> bool:
-    """Two spellings of one word: one letter apart (words of 5+ letters), or one cut short."""
-    if min(len(x), len(y)) >= 5 and Levenshtein.distance(x, y, score_cutoff=1) <= 1:
-        return True
-    short, long = (x, y) if len(x) <= len(y) else (y, x)
-    return len(short) >= 4 and long.startswith(short)
-
-
-def _split_word(word: str, others: frozenset[str] | set[str]) -> bool:
-    """"healthcare" against "health" and "care"."""
-    return any(word[:k] in others and word[k:] in others for k in range(2, len(word) - 1))
+    """Two spellings of one word: one letter apart, in words of five letters or more."""
+    return min(len(x), len(y)) >= 5 and Levenshtein.distance(x, y, score_cutoff=1) <= 1
 
 
 def title_word_differences(a: TitleForms, b: TitleForms) -> tuple[set[str], set[str]]:
-    """Significant words of each title that the other lacks, after typos, cut-off and run-together words are paired."""
+    """Significant words of each title that the other lacks, once cut-off words, words run
+    together and typos are paired up."""
     only_a = {w for w in a.significant - b.significant if not w.isdigit()}
     only_b = {w for w in b.significant - a.significant if not w.isdigit()}
     if not only_a and not only_b:
         return only_a, only_b
+    words_a, words_b = set(a.full.split()), set(b.full.split())
     # a title cut short ends in part of a word: "... colony-stimulating fac"
-    for last, side, other in ((a.last, only_a, b), (b.last, only_b, a)):
+    for last, side, other_side, other_words in ((a.last, only_a, only_b, words_b), (b.last, only_b, only_a, words_a)):
         if last in side:
-            longer = sorted(w for w in other.full.split() if w.startswith(last) and w != last)
+            longer = sorted(w for w in other_words if w.startswith(last) and w != last)
             if longer:
                 side.discard(last)
-                (only_b if side is only_a else only_a).discard(longer[0])
+                other_side.discard(longer[0])
+    # words run together in one title: "healthcare" against "health care", "online" against "on line"
+    for side, other_side, other_words in ((only_a, only_b, words_b), (only_b, only_a, words_a)):
+        for word in sorted(side):
+            cuts = range(2, len(word) - 1)
+            halves = [(word[:k], word[k:]) for k in cuts if word[:k] in other_words and word[k:] in other_words]
+            if halves:
+                side.discard(word)
+                other_side.difference_update(halves[0])
+    written_a, written_b = dict(a.spelt), dict(b.spelt)
     for x in sorted(only_a):
-        match = next((y for y in sorted(only_b) if _typo(x, y)), None)
+        # a typo is judged on the words as written too: "caesaean" (unified "cesean") is one letter from "caesarean"
+        match = next((y for y in sorted(only_b) if _typo(x, y) or _typo(written_a.get(x, x), written_b.get(y, y))), None)
         if match is not None:
             only_a.discard(x)
             only_b.discard(match)
-    # words run together in one title ("healthcare" against "health care")
-    joined_a = {w for w in only_a if _split_word(w, b.significant)}
-    joined_b = {w for w in only_b if _split_word(w, a.significant)}
-    only_a = {w for w in only_a - joined_a if not any(_split_word(y, {w} | a.significant) for y in joined_b)}
-    only_b = {w for w in only_b - joined_b if not any(_split_word(y, {w} | b.significant) for y in joined_a)}
     return only_a, only_b
 
 

@@ -233,6 +233,7 @@ class TitleForms:
     markers: frozenset[str]  # erratum, retraction, comment, reply
     informative: bool  # names a work (not "Editorial", "Annual report", a short generic phrase)
     last: str  # the last word (a database that cuts long titles may cut it short)
+    spelt: tuple[tuple[str, str], ...] = ()  # (unified word, word as written) where they differ
 
 
 _MARKER_HINTS = ("errat", "corrig", "correct", "retract", "withdrawn", "concern", "comment", "re:", "re :", "letter",
@@ -257,6 +258,7 @@ def _title_forms(title: str) -> TitleForms:
         if any(hint in text for hint in _MARKER_HINTS)
         else _NO_WORDS
     )
+    written = [raw for raw in _NON_WORD.split(text) if raw]
     tokens = words(text)
     full = " ".join(tokens)
     main = full
@@ -292,7 +294,8 @@ def _title_forms(title: str) -> TitleForms:
     if informative and _NOTE_TITLE.match(stripped):
         informative = len(significant) >= 5  # "Erratum: <a title>" names the work it corrects
     last = tokens[-1] if tokens else ""
-    return TitleForms(full, main, head, key, frozenset(significant), numbers, parts, markers, informative, last)
+    spelt = tuple(sorted({(t, w) for t, w in zip(tokens, written, strict=True) if t != w and not t.isdigit()}))
+    return TitleForms(full, main, head, key, frozenset(significant), numbers, parts, markers, informative, last, spelt)
 
 
 # ---------------------------------------------------------------------------------------------
