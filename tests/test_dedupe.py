@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
+import yaml
+from conftest import REPO
+from reviewflow.config import load_config
 from reviewflow.dedupe import (
     CLUSTER_COLUMNS,
     REVIEW_COLUMNS,
@@ -13,7 +17,12 @@ from reviewflow.dedupe import (
     source_contributions,
 )
 from reviewflow.dedupe.blocking import candidate_pairs
-from reviewflow.dedupe.compare import compare_records, decide, journals_compatible, title_word_differences
+from reviewflow.dedupe.compare import (
+    compare_records,
+    decide,
+    journals_compatible,
+    title_word_differences,
+)
 from reviewflow.dedupe.evaluate import score_clusters
 from reviewflow.dedupe.normalise import (
     author_keys,
@@ -23,6 +32,7 @@ from reviewflow.dedupe.normalise import (
     title_forms,
 )
 from reviewflow.dedupe.prepare import prepare
+from reviewflow.errors import ReviewError
 from reviewflow.records import BIBLIO_FIELDS
 
 TITLE = "Nurse-led transitional care for older people with heart failure: a randomised controlled trial"
@@ -153,16 +163,24 @@ def test_title_word_differences(a: str, b: str, differences: tuple[set[str], set
     assert title_word_differences(title_forms(a), title_forms(b)) == differences
 
 
-def test_conflicts_each_named() -> None:
-    assert "different DOIs" in evidence(article(doi="10.1/a"), article(doi="10.1/b")).conflicts[0]
-    assert any("parts" in c for c in evidence(article(title="Bleeding. Part A: therapy"), article(title="Bleeding. Part B: therapy")).conflicts)
-    assert any("numbers" in c for c in evidence(article(title="Annual report of the trust 2019"), article(title="Annual report of the trust 2020")).conflicts)
-    assert any("years" in c for c in evidence(article(year="2010"), article(year="2014")).conflicts)
-    assert any("do not overlap" in c for c in evidence(article(pages="551-559"), article(pages="601-610")).conflicts)
-    assert any("supplement page" in c for c in evidence(article(pages="551-559"), article(pages="S55")).conflicts)
-    assert any("kinds" in c for c in evidence(article(type="conference", volume="", pages=""), article(type="article")).conflicts)
-    assert any("registrations" in c for c in evidence(article(url="https://clinicaltrials.gov/show/NCT01234567"),
-                                                      article(url="https://clinicaltrials.gov/show/NCT07654321")).conflicts)
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        (article(doi="10.1/a"), article(doi="10.1/b"), "doi"),
+        (article(title="Bleeding. Part A: therapy"), article(title="Bleeding. Part B: therapy"), "part"),
+        (article(title="Annual report of the trust 2019"), article(title="Annual report of the trust 2020"), "number"),
+        (article(title="Erratum: " + TITLE), article(), "note"),
+        (article(title=TITLE.replace("older", "younger")), article(pages="", volume=""), "wording"),
+        (article(year="2010"), article(year="2014"), "year"),
+        (article(pages="551-559"), article(pages="601-610"), "pages"),
+        (article(pages="551-559"), article(pages="S55"), "supplement"),
+        (article(type="conference", volume="", pages=""), article(type="article"), "publication"),
+        (article(url="https://clinicaltrials.gov/show/NCT01234567"), article(url="https://clinicaltrials.gov/show/NCT07654321"), "registry"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_each_conflict(a: dict[str, Any], b: dict[str, Any], kind: str) -> None:
+    assert [c.kind for c in evidence(a, b).conflicts] == [kind]
 
 
 def test_volume_and_page_differences_are_doubts_not_conflicts() -> None:
@@ -302,3 +320,20 @@ def test_scores_against_labelled_groups() -> None:
     assert (scores.true_pairs, scores.predicted_pairs, scores.false_merges, scores.missed) == (2, 3, 2, 1)
     assert scores.precision == pytest.approx(1 / 3) and scores.recall == pytest.approx(0.5)
     assert (scores.removable, scores.removed_correctly, scores.removed_wrongly, scores.lost_works) == (2, 1, 1, 1)
+
+
+# --------------------------------------------------------------------------------------------
+# settings
+
+
+def test_the_dedupe_settings_are_checked(tmp_path: Path) -> None:
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text(encoding="utf-8"))
+    path = tmp_path / "config.yaml"
+    config["dedupe"] = {"preprints": "different"}
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert load_config(path)["dedupe"] == {"preprints": "different"}
+    for wrong, message in (({"preprint": "same"}, "'preprint' was unexpected"), ({"preprints": "maybe"}, "'maybe' is not one of")):
+        config["dedupe"] = wrong
+        path.write_text(yaml.safe_dump(config), encoding="utf-8")
+        with pytest.raises(ReviewError, match=message):
+            load_config(path)

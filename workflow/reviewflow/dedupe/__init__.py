@@ -179,7 +179,7 @@ def find_duplicates(
         if (i, j) in decided_pairs:
             continue
         decision = decide(prep, i, j, settings)
-        conflicts_cache[(i, j)] = "; ".join(decision.evidence.conflicts)
+        conflicts_cache[(i, j)] = "; ".join(c.text for c in decision.evidence.conflicts)
         if decision.verdict == "same":
             links.append(Link(i, j, decision.rule, decision.score, decision.evidence.summary()))
         elif decision.verdict == "review":
@@ -187,7 +187,7 @@ def find_duplicates(
 
     def conflict(x: int, y: int) -> str:
         if (x, y) not in conflicts_cache:
-            conflicts_cache[(x, y)] = "; ".join(compare_records(prep, x, y, settings).conflicts)
+            conflicts_cache[(x, y)] = "; ".join(c.text for c in compare_records(prep, x, y, settings).conflicts)
         return conflicts_cache[(x, y)]
 
     clustering = build_clusters(prep.round, links, forced, cannot, conflict)

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -86,6 +86,17 @@ NEGATIONS = frozenset("not no non without absence lack never".split())
 COMPATIBLE_KINDS = frozenset({frozenset({"report", "web"}), frozenset({"article", "web"})})
 
 
+class Conflict(NamedTuple):
+    """A fact that shows two different works: its kind and, for people, what it is."""
+
+    kind: str  # doi | registry | note | part | number | wording | year | supplement | pages | publication
+    text: str
+
+
+#: Conflicts found in the titles: the same DOI does not outweigh them.
+TITLE_CONFLICTS = frozenset({"note", "part", "number", "wording"})
+
+
 @dataclass(slots=True)
 class Evidence:
     doi: str = "missing"  # same | different | missing
@@ -102,7 +113,7 @@ class Evidence:
     abstract: float = -1.0
     title_extra: int = -1  # significant words one title has and the other lacks (-1: not counted)
     preprint_pair: bool = False  # exactly one is a preprint
-    conflicts: list[str] = field(default_factory=list)  # facts that show two different works
+    conflicts: list[Conflict] = field(default_factory=list)  # facts that show two different works
     doubts: list[str] = field(default_factory=list)  # differences databases also make for one work (volume, pages)
 
     def summary(self) -> str:
@@ -323,12 +334,13 @@ def compare_records(prep: Prepared, i: int, j: int, settings: dict[str, Any]) ->
     if doi_i and doi_j:
         ev.doi = "same" if doi_i == doi_j else "different"
         if ev.doi == "different" and not (ev.preprint_pair and preprints_same):
-            conflicts.append(f"different DOIs: {doi_i} / {doi_j}")
+            conflicts.append(Conflict("doi", f"different DOIs: {doi_i} / {doi_j}"))
     doi_same = ev.doi == "same"
 
     registry_i, registry_j = prep.registry[i], prep.registry[j]
     if registry_i and registry_j and not registry_i & registry_j:
-        conflicts.append(f"different trial registrations: {' '.join(sorted(registry_i))} / {' '.join(sorted(registry_j))}")
+        registrations = f"{' '.join(sorted(registry_i))} / {' '.join(sorted(registry_j))}"
+        conflicts.append(Conflict("registry", f"different trial registrations: {registrations}"))
 
     title_i, title_j = prep.title[i], prep.title[j]
     wording = ""
@@ -336,14 +348,13 @@ def compare_records(prep: Prepared, i: int, j: int, settings: dict[str, Any]) ->
         ev.title, ev.title_how = title_similarity(title_i, title_j)
         if title_i.markers != title_j.markers:
             notes = " / ".join(", ".join(sorted(m)) or "the work itself" for m in (title_i.markers, title_j.markers))
-            conflicts.append(f"a note about a work against another record: {notes}")
+            conflicts.append(Conflict("note", f"a note about a work against another record: {notes}"))
         if title_i.parts != title_j.parts:
-            conflicts.append(
-                "different parts: " + " / ".join(", ".join(sorted(p)) or "no part" for p in (title_i.parts, title_j.parts))
-            )
+            parts = " / ".join(", ".join(sorted(p)) or "no part" for p in (title_i.parts, title_j.parts))
+            conflicts.append(Conflict("part", f"different parts: {parts}"))
         numbers = title_number_conflict(title_i, title_j)
         if numbers:
-            conflicts.append(numbers)
+            conflicts.append(Conflict("number", numbers))
         if ev.title >= TITLE_FLOOR and ev.title_how != "translation":
             only_i, only_j = title_word_differences(title_i, title_j)
             wording = title_word_conflict(only_i, only_j)
@@ -368,7 +379,7 @@ def compare_records(prep: Prepared, i: int, j: int, settings: dict[str, Any]) ->
         ev.year = {0: "same", 1: "off by one", 2: "two apart"}.get(gap, "different")
         allowed = 2 if (ev.preprint_pair and preprints_same) else 1
         if gap > allowed and not doi_same:
-            conflicts.append(f"years {min(year_i, year_j)} and {max(year_i, year_j)}")
+            conflicts.append(Conflict("year", f"years {min(year_i, year_j)} and {max(year_i, year_j)}"))
 
     journal_i, journal_j = prep.journal[i], prep.journal[j]
     if journal_i and journal_j:
@@ -389,10 +400,10 @@ def compare_records(prep: Prepared, i: int, j: int, settings: dict[str, Any]) ->
             range_i = _page_range(page_i, prep.page_end[i])
             range_j = _page_range(page_j, prep.page_end[j])
             if _supplement_page(page_i) != _supplement_page(page_j):
-                conflicts.append(f"a supplement page against a regular page: {page_i} / {page_j}")
+                conflicts.append(Conflict("supplement", f"a supplement page against a regular page: {page_i} / {page_j}"))
             elif (range_i or range_j) and _apart(range_i or _single_page(page_i), range_j or _single_page(page_j)):
                 shown_i, shown_j = f"{page_i}-{prep.page_end[i] or page_i}", f"{page_j}-{prep.page_end[j] or page_j}"
-                conflicts.append(f"pages {shown_i} and {shown_j} do not overlap")
+                conflicts.append(Conflict("pages", f"pages {shown_i} and {shown_j} do not overlap"))
             else:
                 ev.doubts.append(f"first pages {page_i} / {page_j}")
 
@@ -402,13 +413,13 @@ def compare_records(prep: Prepared, i: int, j: int, settings: dict[str, Any]) ->
         if ev.page_range and ev.volume == "same" and ev.year == "same" and authors_same:
             ev.title_how = "reworded"
         else:
-            conflicts.append(wording)
+            conflicts.append(Conflict("wording", wording))
 
     locator_same = ev.volume == "same" and ev.pages == "same"
     if not doi_same and not locator_same:
         kind = kind_conflict(kind_i, kind_j, preprints_same)
         if kind:
-            conflicts.append(kind)
+            conflicts.append(Conflict("publication", kind))
 
     abstract_i, abstract_j = prep.abstract[i], prep.abstract[j]
     if len(abstract_i) >= 150 and len(abstract_j) >= 150:
@@ -416,7 +427,9 @@ def compare_records(prep: Prepared, i: int, j: int, settings: dict[str, Any]) ->
     return ev
 
 
-TITLE_CONFLICT_PREFIXES = ("a note about", "different parts", "the titles differ", "one title has")
+def only_words_differ(conflict: Conflict) -> bool:
+    """A word replaced by another (not a negation added)."""
+    return conflict.text.startswith("the titles differ in words")
 
 
 def decide(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> Decision:
@@ -426,7 +439,8 @@ def decide(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> Decision
     title = ev.title
     informative = prep.title[i].informative and prep.title[j].informative
     titles_missing = title < 0
-    title_conflict = any(c.startswith(TITLE_CONFLICT_PREFIXES) for c in conflicts)
+    title_conflict = any(c.kind in TITLE_CONFLICTS for c in conflicts)
+    reasons = "; ".join(c.text for c in conflicts)
     authors_same = ev.authors >= AUTHORS_SAME and ev.first_author
     authors_agree = ev.first_author and ev.authors_prefix >= 0.85
     authors_missing = ev.authors < 0
@@ -436,7 +450,7 @@ def decide(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> Decision
         if not title_conflict and (titles_missing or title >= TITLE_FLOOR):
             return Decision("same", "doi", 1.0, ev)
         if authors_agree or title >= 0.6:  # else a DOI shared by a whole supplement
-            why = "; ".join(conflicts) if title_conflict else f"titles differ (similarity {title:.2f})"
+            why = reasons if title_conflict else f"titles differ (similarity {title:.2f})"
             return Decision("review", f"same DOI, but {why}", max(title, 0.0), ev)
         return Decision("different", "", max(title, 0.0), ev)
 
@@ -444,12 +458,13 @@ def decide(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> Decision
         # overwhelming evidence against a single conflict: a person decides
         if (
             len(conflicts) == 1
-            and conflicts[0].startswith("the titles differ in words")
+            and conflicts[0].kind == "wording"
+            and only_words_differ(conflicts[0])
             and ev.year == "same"
             and (authors_agree or authors_missing)
             and (locator_same or ev.journal == "compatible")
         ):
-            return Decision("review", f"alike, but {conflicts[0]}", title, ev)
+            return Decision("review", f"alike, but {conflicts[0].text}", title, ev)
         if (
             len(conflicts) == 1
             and not title_conflict
@@ -457,8 +472,8 @@ def decide(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> Decision
             and (authors_same or (authors_missing and locator_same))
             and ev.year in ("same", "off by one")
         ):
-            return Decision("review", f"alike, but {conflicts[0]}", title, ev)
-        return Decision("different", "; ".join(conflicts), max(title, 0.0), ev)
+            return Decision("review", f"alike, but {conflicts[0].text}", title, ev)
+        return Decision("different", reasons, max(title, 0.0), ev)
 
     if ev.doubts:
         # volumes and pages are garbled often (supplement numbers, truncation); near-identical
