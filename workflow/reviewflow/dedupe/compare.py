@@ -279,8 +279,30 @@ def _subsequence_of_names(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return all(any(_same_name(name, other) for other in remaining) for name in short)
 
 
-def _initials(words: tuple[str, ...]) -> str:
-    return "".join(w[0] for w in words)
+#: Words that say what kind of venue a name is, not which: left out when names are compared
+#: ("AMCIS 2017 Proceedings" against "Americas Conference on Information Systems").
+VENUE_WORDS = frozenset(
+    "proceedings proceeding conference conf annual international intl meeting symposium congress workshop abstracts "
+    "abstract supplement supplements suppl electronic resource online print edition series".split()
+)
+
+
+def _acronym(word: str, long: tuple[str, ...]) -> bool:
+    """``word`` is made of the start of each word of ``long`` in order: JAMA, BMJ, AMCIS (AMericas Conference ...)."""
+    if len(word) < 3 or len(long) < 2:
+        return False
+
+    @lru_cache(maxsize=None)
+    def build(letter: int, index: int) -> bool:
+        if index == len(long):
+            return letter == len(word)
+        target = long[index]
+        return any(
+            word[letter : letter + size] == target[:size] and build(letter + size, index + 1)
+            for size in range(1, min(len(target), len(word) - letter) + 1)
+        )
+
+    return build(0, 0)
 
 
 def _abbreviates(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
@@ -304,21 +326,29 @@ def _subsequence(word: str, target: str) -> bool:
     return all(ch in letters for ch in word)
 
 
+def _names_agree(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    if x == y:
+        return True
+    short, long = (x, y) if len(" ".join(x)) <= len(" ".join(y)) else (y, x)
+    if _abbreviates(short, long):
+        return True
+    if len(short) == 1 and _acronym(short[0], long):
+        return True
+    if set(short) <= set(long) and len(short) >= 2:
+        return True
+    return _ratio(" ".join(x), " ".join(y)) >= 0.9
+
+
 @lru_cache(maxsize=100_000)
 def journals_compatible(a: tuple[tuple[str, ...], ...], b: tuple[tuple[str, ...], ...]) -> bool:
-    """Whether two journal names (each possibly with alternative names) can name one journal."""
+    """Whether two journal names (each possibly with alternative names) can name one journal or meeting."""
     for x in a:
         for y in b:
-            if x == y:
+            if _names_agree(x, y):
                 return True
-            short, long = (x, y) if len(" ".join(x)) <= len(" ".join(y)) else (y, x)
-            if _abbreviates(short, long):
-                return True
-            if len(short) == 1 and len(short[0]) >= 3 and short[0] == _initials(long):
-                return True  # JAMA, BMJ
-            if set(short) <= set(long) and len(short) >= 2:
-                return True
-            if _ratio(" ".join(x), " ".join(y)) >= 0.9:
+            core_x = tuple(w for w in x if w not in VENUE_WORDS and not w.isdigit()) or x
+            core_y = tuple(w for w in y if w not in VENUE_WORDS and not w.isdigit()) or y
+            if any(_names_agree(p, q) for p, q in ((core_x, y), (x, core_y), (core_x, core_y)) if (p, q) != (x, y)):
                 return True
     return False
 
