@@ -107,3 +107,32 @@ def test_a_full_text_exclusion_needs_a_reason(tmp_path: Path) -> None:
     minireview.write_decisions(tmp_path, {("fulltext", "a"): [(ids["partnership"], "exclude", "")]})
     with pytest.raises(ReviewError, match="needs a reason code"):
         run_steps(tmp_path)
+
+
+def test_an_update_counts_the_new_records_and_adds_the_previous_studies(tmp_path: Path) -> None:
+    minireview.build(tmp_path)
+    paths = ReviewPaths(tmp_path)
+    paths.config.write_text(paths.config.read_text().replace("review: {title: A small review}",
+                                                             "review: {title: A small review, previous_version: {last_round: 2}}"))
+    config, ledger, counts = run_steps(tmp_path)
+    # rounds 1 and 2 (5 records: 4 works and a duplicate) were the previous version
+    assert ledger.groupby("version").size().to_dict() == {"new": 2, "previous": 5}
+    assert counts["records_previous_version"] == 5
+    assert counts["database_results"] == 1 and counts["organisation_results"] == 1
+    assert counts["duplicates"] == 0 and counts["records_screened"] == 1
+    assert counts["previous_studies"] == 1  # "Partnership working in schools"
+    assert counts["new_studies"] == 1  # the foundation's report
+    assert counts["total_studies"] == 2
+    assert check_counts(config, counts, ledger, 7) == []
+
+
+def test_a_new_copy_of_a_previous_work_is_a_duplicate_of_the_previous_record(tmp_path: Path) -> None:
+    ids = minireview.build(tmp_path)
+    paths = ReviewPaths(tmp_path)
+    paths.config.write_text(paths.config.read_text().replace("review: {title: A small review}",
+                                                             "review: {title: A small review, previous_version: {last_round: 1}}"))
+    _, ledger, counts = run_steps(tmp_path)
+    copy = ledger[(ledger["round"] == 2) & (ledger["cluster_id"] == ids["partnership"])].iloc[0]
+    assert copy["version"] == "new" and copy["cluster_version"] == "previous"
+    assert copy["fate"] == "duplicate" and copy["duplicate_of"] == ids["partnership"]
+    assert counts["duplicates"] == 1 and counts["records_screened"] == 2

@@ -107,7 +107,9 @@ def step_ledger(args: argparse.Namespace) -> int:
     paths = ReviewPaths(Path(args.root))
     config = _config(paths)
     records = _records(paths)
-    ledger = build_ledger(config, records, read_table(paths.clusters), read_table(paths.screening / "outcomes.csv"))
+    marker = config["review"].get("previous_version") or {}
+    previous = read_table(paths.root / marker["ledger"]) if "ledger" in marker else None
+    ledger = build_ledger(config, records, read_table(paths.clusters), read_table(paths.screening / "outcomes.csv"), previous)
     counts = compute_counts(config, ledger)
     problems = check_counts(config, counts, ledger, len(records))
     if problems:

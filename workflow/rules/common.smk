@@ -71,6 +71,12 @@ def decision_files():
     return found
 
 
+def previous_ledger():
+    """The frozen ledger of the previous version of the review, when the config names one."""
+    marker = config["review"].get("previous_version") or {}
+    return [marker["ledger"]] if "ledger" in marker else []
+
+
 def optional(path):
     return [str(path)] if Path(path).is_file() else []
 
