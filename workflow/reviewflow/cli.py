@@ -71,31 +71,54 @@ def step_dedupe(args: argparse.Namespace) -> int:
 
 
 def step_screen(args: argparse.Namespace) -> int:
-    from .csvio import read_table, write_csv
-    from .screening import Units, agreement, conflicts, read_decisions, resolve_all, worksheets
+    from .csvio import read_people_csv, read_table, write_csv, write_json
+    from .screening import (
+        Units,
+        agreement,
+        conflicts,
+        group_agreement,
+        read_decisions,
+        resolve,
+        screening_summary,
+        search_terms,
+        worksheets,
+    )
 
     paths = ReviewPaths(Path(args.root))
     config = _config(paths)
     records = _records(paths)
-    clusters = read_table(paths.clusters)
-    units = Units.build(records, clusters)
+    units = Units.build(records, read_table(paths.clusters))
     decisions = read_decisions(paths, config, units)
-    outcomes = resolve_all(config, units, decisions.table)
-    write_csv(decisions.table, paths.decisions_table)
-    write_csv(decisions.orphans, paths.screening / "orphans.csv")
-    write_csv(outcomes, paths.screening / "outcomes.csv")
+    resolution = resolve(config, units, decisions.table)
+    outcomes = resolution.outcomes
+    log = read_people_csv(paths.search_log, what="search log") if paths.search_log.is_file() else None
+    queries = log["query"].tolist() if log is not None and "query" in log else []
+    sheets = worksheets(config, units, records, decisions.table, outcomes, search_terms(config, queries))
     titles = dict(zip(records["record_id"], records["title"], strict=True))
-    for (stage_name, reviewer), sheet in worksheets(config, units, records, decisions.table, outcomes).items():
+    pairs = {stage["name"]: agreement(stage, decisions.table) for stage in config["stages"]}
+    groups = {stage["name"]: group_agreement(stage, decisions.table) for stage in config["stages"]}
+    # everything a person may open in a spreadsheet is written with formula-like cells neutralised
+    write_csv(decisions.table, paths.decisions_table, for_spreadsheet=True)
+    write_csv(decisions.orphans, paths.orphans, for_spreadsheet=True)
+    write_csv(outcomes, paths.screening / "outcomes.csv")
+    for (stage_name, reviewer), sheet in sheets.items():
         write_csv(sheet, paths.worksheet(stage_name, reviewer), for_spreadsheet=True)
     for stage in config["stages"]:
         write_csv(conflicts(stage, outcomes, decisions.table, titles), paths.conflicts(stage["name"]), for_spreadsheet=True)
-        write_csv(agreement(stage, decisions.table), paths.agreement(stage["name"]))
+        write_csv(pairs[stage["name"]], paths.agreement(stage["name"]))
+    summary = screening_summary(config, decisions, resolution, sheets, pairs, groups)
+    write_json(summary, paths.screening_summary)
     for warning in decisions.warnings:
         print(f"warning: {warning}")
-    print(f"{len(decisions.table)} decisions read; " + ", ".join(
-        f"{stage['name']}: {int(((outcomes['stage'] == stage['name']) & (outcomes['outcome'] == 'pending')).sum())} pending"
-        for stage in config["stages"]
-    ))
+    print(f"{len(decisions.table)} decisions read")
+    for stage in summary["stages"]:
+        line = (f"{stage['stage']}: {stage['reached']} works, {stage['included']} included, "
+                f"{stage['excluded'] + stage['not_retrieved']} excluded, {stage['pending']} pending, "
+                f"{stage['conflicts_open']} conflicts open")
+        for pair in stage["agreement"]:
+            line += (f"; {pair['reviewer_a']}-{pair['reviewer_b']}: {pair['double_screened']} double-screened, "
+                     f"kappa {pair['cohens_kappa'] or 'undefined'}")
+        print(line)
     return 0
 
 

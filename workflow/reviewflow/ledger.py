@@ -10,7 +10,9 @@ Every count, table and diagram is derived from the ledger. A record's fate is
 - ``pending``: waiting for a decision at ``fate_stage``.
 
 Columns ``<stage>_outcome`` and ``<stage>_reason`` give the outcome of the
-record's work at each stage it reached (empty: not reached).
+record's work at each stage it reached (empty: not reached);
+``<stage>_reviewers`` who screened it there and ``<stage>_conflict`` whether
+they disagreed (``open`` or ``resolved``).
 
 The record that stands for a cluster in the PRISMA counts (``role`` primary)
 is its earliest member from the cluster's lane: a work found by a database
@@ -59,7 +61,9 @@ def outcome_column(stage: str) -> str:
 
 
 def ledger_columns(config: dict[str, Any]) -> list[str]:
-    stage_columns = [c for s in config["stages"] for c in (outcome_column(s["name"]), f"{s['name']}_reason")]
+    stage_columns = [
+        f"{s['name']}_{part}" for s in config["stages"] for part in ("outcome", "reason", "reviewers", "conflict")
+    ]
     return [*LEDGER_BASE_COLUMNS, *stage_columns, *FATE_COLUMNS, "title"]
 
 
@@ -110,6 +114,8 @@ def build_ledger(
         at_stage = outcomes[outcomes["stage"] == name].set_index("cluster_id")
         frame[outcome_column(name)] = frame["cluster_id"].map(at_stage["outcome"]).fillna("")
         frame[f"{name}_reason"] = frame["cluster_id"].map(at_stage["reason"]).fillna("")
+        for part in ("reviewers", "conflict"):
+            frame[f"{name}_{part}"] = frame["cluster_id"].map(at_stage[part]).fillna("")
 
     fate, fate_stage, fate_reason = [], [], []
     for row in frame.to_dict("records"):

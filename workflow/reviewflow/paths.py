@@ -88,6 +88,14 @@ class ReviewPaths:
         return self.screening / stage / "agreement.csv"
 
     @property
+    def orphans(self) -> Path:
+        return self.screening / "orphans.csv"
+
+    @property
+    def screening_summary(self) -> Path:
+        return self.screening / "summary.json"
+
+    @property
     def ledger(self) -> Path:
         return self.processed / "ledger.csv"
 

@@ -112,6 +112,12 @@ def compute_counts(config: dict[str, Any], ledger: pd.DataFrame) -> dict[str, An
         counts[f"{name}_pending"] = int((reached == "pending").sum())
         if stage.get("full_text"):
             counts[f"{name}_not_retrieved"] = int((reached == "not_retrieved").sum())
+        if f"{name}_conflict" in primary:  # disagreements between reviewers, and works two or more screened
+            conflict = primary[f"{name}_conflict"]
+            counts[f"{name}_conflicts_open"] = int((conflict == "open").sum())
+            counts[f"{name}_conflicts_resolved"] = int((conflict == "resolved").sum())
+            counts[f"{name}_double_screened"] = int((primary[f"{name}_reviewers"].str.count(";") >= 1).sum())
+    counts["conflicts_open"] = sum(counts.get(f"{s['name']}_conflicts_open", 0) for s in config["stages"])
 
     # PRISMA 2020: identification
     counts["database_results"] = int((ledger["source_type"] == "database").sum())
