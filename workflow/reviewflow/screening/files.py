@@ -8,8 +8,8 @@ everything else that is wrong is an error naming the file, row and column.
 
 A well-formed record id that no record has any more (its export was removed
 or replaced) is not an error: the decision is kept aside as an *orphan* and
-reported, never dropped in silence. An id one or two characters away from a
-real one is a typo, and an error.
+reported, never dropped in silence. An id whose content hash is one or two
+characters away from a record of the same round is a typo, and an error.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ from .vocabulary import (
 
 DECISION_COLUMNS = ("record_id", "decision", "reason", "note", "date")
 DECISION_TABLE_COLUMNS = ("stage", "reviewer", "record_id", "cluster_id", "decision", "reason", "note", "date", "file", "row")
-ORPHAN_COLUMNS = ("stage", "reviewer", "record_id", "decision", "reason", "note", "file", "row")
+#: ``same_content_as``: records still in the searches with the same content (the same record found in
+#: another round): a decision for the orphan may be meant for them.
+ORPHAN_COLUMNS = ("stage", "reviewer", "record_id", "decision", "reason", "note", "file", "row", "same_content_as")
 
 #: Other headers people give these columns (after lower-casing and spaces -> _).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -124,24 +126,27 @@ def _rename_aliases(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 
 class _IdIndex:
-    """Finds the real record id a mistyped one was meant to be."""
+    """Finds the real record id a mistyped one was meant to be, and records with the same content."""
 
     def __init__(self, record_ids: list[str]) -> None:
-        self.by_round: dict[str, list[str]] = {}
+        self.by_round: dict[str, list[tuple[str, str]]] = {}
         self.by_hash: dict[str, list[str]] = {}
         for record_id in record_ids:
-            round_part, _, rest = record_id.partition("-")
-            self.by_round.setdefault(round_part, []).append(record_id)
-            self.by_hash.setdefault(rest, []).append(record_id)
+            round_part, digest = record_id.split("-")[:2]
+            self.by_round.setdefault(round_part, []).append((digest, record_id))
+            self.by_hash.setdefault(digest, []).append(record_id)
 
-    def near(self, record_id: str) -> str | None:
-        round_part, _, rest = record_id.partition("-")
-        if rest in self.by_hash:  # right hash, wrong round
-            return self.by_hash[rest][0]
-        for candidate in self.by_round.get(round_part, []):
-            if Levenshtein.distance(record_id, candidate, score_cutoff=2) <= 2:
+    def typo_of(self, record_id: str) -> str | None:
+        """A record of the same round whose content hash differs by one or two characters."""
+        round_part, digest = record_id.split("-")[:2]
+        for other, candidate in self.by_round.get(round_part, []):
+            if other != digest and Levenshtein.distance(digest, other, score_cutoff=2) <= 2:
                 return candidate
         return None
+
+    def same_content(self, record_id: str) -> list[str]:
+        """Records with the same content hash (the same record in another round, or another copy)."""
+        return self.by_hash.get(record_id.split("-")[1], [])
 
 
 def read_decisions(paths: ReviewPaths, config: dict[str, Any], units: Units) -> Decisions:
@@ -209,13 +214,14 @@ def read_decisions(paths: ReviewPaths, config: dict[str, Any], units: Units) -> 
                     problem("reason", message[0], message[1])
                     continue
                 if record_id not in units.member_of:
-                    meant = ids.near(record_id)
+                    meant = ids.typo_of(record_id)
                     if meant is not None:
                         problem("record_id", f"no record has the id {written_id} (a typo for {meant}?)",
                                 "copy the record_id from the worksheet")
                         continue
                     orphans.append({"stage": stage["name"], "reviewer": reviewer, "record_id": record_id, "decision": decision,
-                                    "reason": reason, "note": row["note"], "file": str(path), "row": number})
+                                    "reason": reason, "note": row["note"], "file": str(path), "row": number,
+                                    "same_content_as": ";".join(ids.same_content(record_id))})
                     continue
                 earlier = seen.get(record_id)
                 if earlier is not None:
