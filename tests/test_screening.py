@@ -17,10 +17,15 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
-
 from reviewflow.cli import main as cli
 from reviewflow.config import check_config
-from reviewflow.csvio import neutralise_formula, parse_sheet_date, read_people_csv, read_table, write_csv
+from reviewflow.csvio import (
+    neutralise_formula,
+    parse_sheet_date,
+    read_people_csv,
+    read_table,
+    write_csv,
+)
 from reviewflow.errors import ReviewError
 from reviewflow.paths import ReviewPaths
 from reviewflow.records import RECORD_COLUMNS
@@ -244,7 +249,7 @@ def test_spreadsheet_habits_are_forgiven(tmp_path: Path) -> None:
         ";;;\r\n;;;\r\n\r\n"
     )
     path.write_bytes(text.encode("utf-8-sig"))
-    config, units, decisions, _ = screen(paths)
+    decisions = screen(paths)[2]
     table = decisions.table.set_index("record_id")
     assert table.loc[rid(0), "decision"] == "include" and table.loc[rid(1), "decision"] == "include"
     assert table.loc[rid(1), "note"] == "a note"
@@ -514,7 +519,7 @@ def test_works_joined_by_a_later_dedupe_with_different_decisions_are_a_conflict(
     assert before.outcomes["conflict"].tolist() == ["", "", "", ""]
     # a later de-duplication finds that 2 copies 0 and 3 copies 1
     paths = make_review(tmp_path, [single_two], make_records(4), joined={2: 0, 3: 1})
-    config, units, decisions, after = screen(paths)
+    config, _, decisions, after = screen(paths)
     one_reviewer, two_reviewers = outcome(after, "title", 0), outcome(after, "title", 1)
     assert (one_reviewer["outcome"], one_reviewer["conflict"], one_reviewer["conflict_kind"]) == ("pending", "open", "joined")
     assert (two_reviewers["outcome"], two_reviewers["conflict"], two_reviewers["conflict_kind"]) == ("pending", "open", "decision")
@@ -609,6 +614,23 @@ def test_priority_puts_likely_includes_first(tmp_path: Path) -> None:
     assert sheet.equals(worksheets(config, units, load(paths)[2], decisions.table, resolution.outcomes, terms)[("title", "tm")])
 
 
+def test_priority_learns_from_the_decisions_so_far(tmp_path: Path) -> None:
+    titles = {
+        0: "Partnership working in health care in Scotland",
+        1: "Partnership working in health care in Canada",
+        2: "Joint working between police and social work in Scotland",
+        3: "Joint working between police and social work in Canada",
+        4: "Integrated services for older people in Scotland",
+        5: "Integrated services for older people in Canada",
+    }
+    paths = make_review(tmp_path, [SINGLE], make_records(6, titles=titles))
+    write_decisions(paths, "title", "tm", [(rid(0), "include"), (rid(1), "exclude", "GEO"), (rid(2), "include"), (rid(3), "exclude")])
+    config, units, decisions, resolution = screen(paths)
+    sheet = worksheets(config, units, load(paths)[2], decisions.table, resolution.outcomes, ["Partner*"])[("title", "tm")]
+    assert sheet["record_id"].tolist() == [rid(4), rid(5)]  # Scotland was included, Canada excluded
+    assert float(sheet.loc[0, "priority"]) > 0.5 > float(sheet.loc[1, "priority"])
+
+
 def test_priority_scores_prefer_the_search_terms_and_the_included() -> None:
     texts = {"a": "partnership working in public services", "b": "partners collaborate", "c": "peat soil chemistry",
              "d": "public services reform"}
@@ -655,7 +677,7 @@ def test_conflicts_list_open_ones_first_with_what_each_reviewer_said(tmp_path: P
     write_decisions(paths, "fulltext", "tm", [(rid(0), "include"), (rid(1), "exclude", "GEO"), (rid(2), "exclude", "GEO")])
     write_decisions(paths, "fulltext", "ac", [(rid(0), "exclude", "NOTEMP"), (rid(1), "exclude", "TOPIC"), (rid(2), "exclude", "GEO")])
     write_decisions(paths, "fulltext", "adjudication", [(rid(0), "include", "", "agreed at meeting")])
-    config, units, decisions, resolution = screen(paths)
+    config, _, decisions, resolution = screen(paths)
     titles = dict(zip(load(paths)[2]["record_id"], load(paths)[2]["title"], strict=True))
     table = conflicts(config["stages"][0], resolution.outcomes, decisions.table, titles)
     assert table[["record_id", "kind", "status", "decisions", "resolution"]].values.tolist() == [

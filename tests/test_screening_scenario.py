@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import SNAKEFILE, run_snakemake
 from reviewflow.cli import main as cli
 from reviewflow.csvio import read_table, write_csv

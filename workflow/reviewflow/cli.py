@@ -114,7 +114,7 @@ def step_screen(args: argparse.Namespace) -> int:
     for stage in summary["stages"]:
         line = (f"{stage['stage']}: {stage['reached']} works, {stage['included']} included, "
                 f"{stage['excluded'] + stage['not_retrieved']} excluded, {stage['pending']} pending, "
-                f"{stage['conflicts_open']} conflicts open")
+                f"{stage['conflicts_open']} conflict{'' if stage['conflicts_open'] == 1 else 's'} open")
         for pair in stage["agreement"]:
             line += (f"; {pair['reviewer_a']}-{pair['reviewer_b']}: {pair['double_screened']} double-screened, "
                      f"kappa {pair['cohens_kappa'] or 'undefined'}")

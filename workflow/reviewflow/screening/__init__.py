@@ -18,8 +18,20 @@ from __future__ import annotations
 
 from .assignment import assigned_reviewers, stable_fraction
 from .disagreements import CONFLICT_COLUMNS, conflicts
-from .files import DECISION_TABLE_COLUMNS, Decisions, read_decisions, stage_files, unexpected_files
-from .interrater import AGREEMENT_COLUMNS, agreement, cohens_kappa, fleiss_kappa, group_agreement
+from .files import (
+    DECISION_TABLE_COLUMNS,
+    Decisions,
+    read_decisions,
+    stage_files,
+    unexpected_files,
+)
+from .interrater import (
+    AGREEMENT_COLUMNS,
+    agreement,
+    cohens_kappa,
+    fleiss_kappa,
+    group_agreement,
+)
 from .outcomes import OUTCOME_COLUMNS, Resolution, resolve, resolve_all, resolve_stage
 from .priority import priority_scores
 from .sheets import search_terms, worksheet_fields, worksheets

@@ -43,4 +43,4 @@ def assigned_reviewers(stage: dict[str, Any], cluster_id: str) -> list[str]:
 
 def needs_every_assigned(stage: dict[str, Any]) -> bool:
     """Whether a work waits for every assigned reviewer (dual and sample) or for any one (single)."""
-    return stage.get("assignment", {}).get("mode", "single") != "single"
+    return bool(stage.get("assignment", {}).get("mode", "single") != "single")

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from .tablerows import iter_rows
 from .vocabulary import ADJUDICATION
 
 CONFLICT_COLUMNS = ("record_id", "title", "kind", "status", "decisions", "resolution", "decision", "reason", "note")
@@ -41,10 +42,10 @@ def conflicts(stage: dict[str, Any], outcomes: pd.DataFrame, decisions: pd.DataF
     at_stage = outcomes[(outcomes["stage"] == stage["name"]) & (outcomes["conflict"] != "")]
     made = decisions[(decisions["stage"] == stage["name"]) & (decisions["reviewer"] != ADJUDICATION)]
     by_cluster: dict[str, list[dict[str, Any]]] = {}
-    for row in made.to_dict("records"):
+    for row in iter_rows(made):
         by_cluster.setdefault(row["cluster_id"], []).append(row)
     rows = []
-    for row in at_stage.to_dict("records"):
+    for row in iter_rows(at_stage):
         if row["conflict"] == "open":
             resolution = ""
         elif row["decided_by"].startswith("rule:"):

@@ -24,6 +24,7 @@ from rapidfuzz.distance import Levenshtein
 from ..csvio import ROW, parse_sheet_date, read_people_csv
 from ..errors import ReviewError, ReviewErrors
 from ..paths import ReviewPaths
+from .tablerows import iter_rows
 from .units import Units
 from .vocabulary import (
     ADJUDICATION,
@@ -169,7 +170,7 @@ def read_decisions(paths: ReviewPaths, config: dict[str, Any], units: Units) -> 
         for reviewer, path in stage_files(paths, stage):
             frame = _rename_aliases(read_people_csv(path, what="decision file", fix=FIX_COLUMNS), path)
             seen: dict[str, dict[str, Any]] = {}
-            for row in frame.to_dict("records"):
+            for row in iter_rows(frame):
                 number = int(row[ROW])
 
                 def problem(column: str, message: str, fix: str) -> None:
@@ -194,7 +195,7 @@ def read_decisions(paths: ReviewPaths, config: dict[str, Any], units: Units) -> 
                     if written_reason:
                         problem("decision", f"a reason ({written_reason}) but no decision",
                                 "write the decision (exclude, most likely) or clear the reason")
-                    else:
+                    elif reviewer != ADJUDICATION:  # open conflicts are counted as such
                         undecided[str(path)] = undecided.get(str(path), 0) + 1
                     continue
                 if reviewer == ADJUDICATION and decision == "maybe":
@@ -270,6 +271,10 @@ def _check_reasons(
     full_text: bool,
 ) -> tuple[str, tuple[str, str] | None]:
     """The reason codes of one decision, ``;``-joined in the criteria's spelling, or (what is wrong, how to fix it)."""
+    if not written:
+        if decision == "exclude" and stage.get("reasons") == "required":
+            return "", (f"an exclusion at the {stage['name']} stage needs a reason code", f"use one of {criteria.exclusion_codes()}")
+        return "", None
     codes = split_reasons(written)
     exclusion = [criteria.canonical(c) for c in codes]
     inclusion = [criteria.inclusion_code(c) for c in codes]
@@ -278,7 +283,7 @@ def _check_reasons(
     if unknown:
         return "", (f"unknown reason code '{unknown[0]}'", known)
     if decision == "exclude":
-        if not codes and stage.get("reasons") == "required":
+        if not codes and stage.get("reasons") == "required":  # only separators in the cell
             return "", (f"an exclusion at the {stage['name']} stage needs a reason code", known)
         wrong = [c for c, e in zip(codes, exclusion, strict=True) if e is None]
         if wrong:

@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from .tablerows import iter_rows
 from .vocabulary import ADJUDICATION, primary_reason
 
 AGREEMENT_COLUMNS = (
@@ -85,7 +86,7 @@ def reviewer_labels(stage: dict[str, Any], decisions: pd.DataFrame) -> dict[str,
     made = decisions[(decisions["stage"] == stage["name"]) & (decisions["reviewer"] != ADJUDICATION)]
     full_text = bool(stage.get("full_text"))
     found: dict[str, dict[str, set[str]]] = {}
-    for d in made.to_dict("records"):
+    for d in iter_rows(made):
         label = "include" if d["decision"] in ("include", "maybe") else "exclude"
         if full_text and label == "exclude":
             label = f"exclude:{primary_reason(d['reason'])}"

@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..errors import ReviewError, ReviewErrors
 from .assignment import assigned_reviewers, needs_every_assigned
+from .tablerows import iter_rows
 from .units import Units
 from .vocabulary import ADJUDICATION, Criteria, maybe_passes, primary_reason
 
@@ -85,7 +86,7 @@ def resolve_stage(
 ) -> pd.DataFrame:
     """One outcome per eligible work at one stage (OUTCOME_COLUMNS)."""
     by_cluster: dict[str, list[dict[str, Any]]] = {}
-    for row in decisions.to_dict("records"):
+    for row in iter_rows(decisions):
         by_cluster.setdefault(row["cluster_id"], []).append(row)
     full_text = bool(stage.get("full_text"))
     rule = stage.get("consensus", "adjudicator")
@@ -183,7 +184,7 @@ def resolve(config: dict[str, Any], units: Units, decisions: pd.DataFrame) -> Re
         eligible = [c for c in order if lane_of[c] in lanes and c in passed]
         at_stage = decisions[decisions["stage"] == name]
         allowed = set(eligible)
-        for row in at_stage[~at_stage["cluster_id"].isin(allowed)].to_dict("records"):
+        for row in iter_rows(at_stage[~at_stage["cluster_id"].isin(allowed)]):
             cluster_id = row["cluster_id"]
             earlier_stage, earlier = last_outcome.get(cluster_id, ("", ""))
             if lane_of[cluster_id] not in lanes:

@@ -6,8 +6,9 @@ and empty ``decision``, ``reason`` and ``note`` columns. The reviewer fills it
 and saves the rows as (or appends them to) their decision file. Works already
 decided by the reviewer, and works they are not assigned, are not on it.
 
-Order: by priority (likely includes first, see ``priority.py``; ties in
-canonical order) unless the stage says ``order: canonical``.
+Order: by priority (likely includes first, learned from the stage's
+decisions so far and the search terms, see ``priority.py``; ties in canonical
+order) unless the stage says ``order: canonical``.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from typing import Any
 import pandas as pd
 
 from .assignment import assigned_reviewers
-from .priority import priority_scores
+from .priority import rank_works
+from .tablerows import iter_rows
 from .units import Units
+from .vocabulary import ADJUDICATION
 
 #: What a stage shows when it does not say (``show:``): the title at the first
 #: stage, the abstract too at later ones, the reference details at full text.
@@ -31,7 +34,7 @@ PRIORITY_TEXT = ("title", "abstract", "keywords")
 ANSWER_COLUMNS = ("decision", "reason", "note")
 
 
-def worksheet_fields(stage: dict[str, Any], index: int, config: dict[str, Any] | None = None) -> tuple[str, ...]:
+def worksheet_fields(stage: dict[str, Any], index: int) -> tuple[str, ...]:
     """The record fields a reviewer sees at a stage."""
     if stage.get("show"):
         return tuple(stage["show"])
@@ -63,32 +66,54 @@ def worksheets(
         pending = at_stage.loc[at_stage["outcome"] == "pending", "cluster_id"].tolist()
         made = decisions[decisions["stage"] == stage["name"]]
         decided = made.groupby("reviewer")["cluster_id"].agg(set).to_dict()
+        assigned = {c: assigned_reviewers(stage, c) for c in pending}
         waiting = {
-            reviewer: [c for c in pending if reviewer in assigned_reviewers(stage, c) and c not in decided.get(reviewer, set())]
+            reviewer: [c for c in pending if reviewer in assigned[c] and c not in decided.get(reviewer, set())]
             for reviewer in stage["reviewers"]
         }
-        scores: dict[str, float] = {}
+        position: dict[str, int] = {}
+        shown_score: dict[str, float] = {}
         if stage.get("order", "priority") == "priority" and any(waiting.values()):
-            texts = {
-                c: " ".join(shown.at[representative[c], f] for f in PRIORITY_TEXT if f in shown.columns)
-                for c in at_stage["cluster_id"]
-            }
-            included = at_stage.loc[at_stage["outcome"] == "include", "cluster_id"]
-            scores = priority_scores(texts, terms, included)
+            works = at_stage["cluster_id"].tolist()
+            text = shown.loc[[representative[c] for c in works], [f for f in PRIORITY_TEXT if f in shown.columns]]
+            joined = [" ".join(parts) for parts in zip(*(text[f].astype(str).tolist() for f in text.columns), strict=True)]
+            texts = dict(zip(works, joined, strict=True))
+            included, excluded = stage_labels(at_stage, made)
+            order, shown_score = rank_works(texts, terms, included, excluded)
+            position = {c: i for i, c in enumerate(order)}
         columns = worksheet_columns(stage, index)
         fields = list(worksheet_fields(stage, index))
         for reviewer, todo in waiting.items():
-            if scores:
-                rank = {c: i for i, c in enumerate(todo)}
-                todo = sorted(todo, key=lambda c: (-scores[c], rank[c]))
+            if position:
+                todo = sorted(todo, key=position.__getitem__)
             rows = shown.loc[[representative[c] for c in todo], fields].reset_index(drop=True)
             rows.insert(0, "record_id", todo)
             if "priority" in columns:
-                rows.insert(1, "priority", [f"{scores.get(c, 0.0):.3f}" for c in todo])
+                rows.insert(1, "priority", [f"{shown_score.get(c, 0.0):.3f}" for c in todo])
             for column in ANSWER_COLUMNS:
                 rows[column] = ""
             sheets[(stage["name"], reviewer)] = rows[columns]
     return sheets
+
+
+def stage_labels(at_stage: pd.DataFrame, made: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(works included, works excluded) at a stage so far, for the priority model.
+
+    A decided work counts by its outcome; a pending one by its decisions so
+    far (an include or maybe from anyone: included; exclusions only: excluded).
+    """
+    leaning: dict[str, str] = {}
+    for row in iter_rows(made[made["reviewer"] != ADJUDICATION]):
+        if leaning.get(row["cluster_id"]) != "include":
+            leaning[row["cluster_id"]] = "include" if row["decision"] in ("include", "maybe") else "exclude"
+    included, excluded = [], []
+    for cluster_id, outcome in zip(at_stage["cluster_id"], at_stage["outcome"], strict=True):
+        label = {"include": "include", "exclude": "exclude", "not_retrieved": "exclude"}.get(outcome) or leaning.get(cluster_id)
+        if label == "include":
+            included.append(cluster_id)
+        elif label == "exclude":
+            excluded.append(cluster_id)
+    return included, excluded
 
 
 def search_terms(config: dict[str, Any], queries: Iterable[str] = ()) -> list[str]:

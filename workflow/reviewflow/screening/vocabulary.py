@@ -112,4 +112,4 @@ def primary_reason(reason: str) -> str:
 
 def maybe_passes(stage: dict[str, Any]) -> bool:
     """Whether a 'maybe' counts as include at a stage (``maybe: include``)."""
-    return stage.get("maybe", "include") == "include"
+    return bool(stage.get("maybe", "include") == "include")
