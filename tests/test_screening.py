@@ -348,6 +348,13 @@ def test_a_decision_file_without_its_columns_is_an_error(tmp_path: Path) -> None
         screen(paths)
 
 
+def test_an_empty_decision_file_holds_no_decisions(tmp_path: Path) -> None:
+    paths = make_review(tmp_path, [DUAL], make_records(2))
+    write_decisions(paths, "title", "tm", [(rid(0), "include")])
+    paths.decision_file("title", "ac").write_bytes(b"\xef\xbb\xbf\r\n")
+    assert screen(paths)[2].table["reviewer"].tolist() == ["tm"]
+
+
 def test_a_repeated_identical_decision_is_harmless(tmp_path: Path) -> None:
     paths = make_review(tmp_path, [SINGLE], make_records(2))
     write_decisions(paths, "title", "tm", [(rid(0), "include", "", "first"), (rid(0), "Include", "", "second")])

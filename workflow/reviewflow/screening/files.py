@@ -14,6 +14,7 @@ characters away from a record of the same round is a typo, and an error.
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,6 +169,8 @@ def read_decisions(paths: ReviewPaths, config: dict[str, Any], units: Units) -> 
     for stage in config["stages"]:
         full_text = bool(stage.get("full_text"))
         for reviewer, path in stage_files(paths, stage):
+            if not path.read_bytes().strip().removeprefix(codecs.BOM_UTF8).strip():
+                continue  # an empty file, created to be filled later: no decisions yet
             frame = _rename_aliases(read_people_csv(path, what="decision file", fix=FIX_COLUMNS), path)
             seen: dict[str, dict[str, Any]] = {}
             for row in iter_rows(frame):
