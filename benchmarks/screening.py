@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "workflow"))
 
 import pandas as pd  # noqa: E402
+
 from reviewflow.config import check_config, load_config  # noqa: E402
 from reviewflow.csvio import write_csv  # noqa: E402
 from reviewflow.dedupe import find_duplicates  # noqa: E402

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
+
 from reviewflow.cli import main as cli
 from reviewflow.config import check_config
 from reviewflow.csvio import (

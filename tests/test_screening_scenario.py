@@ -15,12 +15,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SNAKEFILE, run_snakemake
+
 from reviewflow.cli import main as cli
 from reviewflow.csvio import read_table, write_csv
 from reviewflow.paths import ReviewPaths
 from reviewflow.status import status_text
-from test_screening import TITLE_SAMPLE, load, make_records, make_review, rid
+
+from .conftest import SNAKEFILE, run_snakemake
+from .test_screening import TITLE_SAMPLE, load, make_records, make_review, rid
 
 #: The works (in canonical order) that the seeded 20% sample gives the second reviewer: 8 of 40.
 SAMPLED = [5, 7, 11, 12, 17, 20, 31, 35]
