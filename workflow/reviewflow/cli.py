@@ -130,9 +130,9 @@ def step_ledger(args: argparse.Namespace) -> int:
     paths = ReviewPaths(Path(args.root))
     config = _config(paths)
     records = _records(paths)
-    marker = config["review"].get("previous_version") or {}
-    previous = read_table(paths.root / marker["ledger"]) if "ledger" in marker else None
-    ledger = build_ledger(config, records, read_table(paths.clusters), read_table(paths.screening / "outcomes.csv"), previous)
+    ledger = build_ledger(
+        config, records, read_table(paths.clusters), read_table(paths.screening / "outcomes.csv"), _previous_ledger(paths, config)
+    )
     counts = compute_counts(config, ledger)
     problems = check_counts(config, counts, ledger, len(records))
     if problems:
@@ -192,6 +192,70 @@ def step_report(args: argparse.Namespace) -> int:
     for name, text in render_sections(env, config, counts, tables, agreement).items():
         write_text(text, paths.report / f"{name}.md")
     print(f"report sections written to {paths.report}")
+    return 0
+
+
+def _previous_ledger(paths: ReviewPaths, config: dict[str, Any]):  # type: ignore[no-untyped-def]
+    from .csvio import read_table
+
+    marker = config["review"].get("previous_version") or {}
+    return read_table(paths.root / marker["ledger"]) if "ledger" in marker else None
+
+
+def step_changes(args: argparse.Namespace) -> int:
+    import jinja2
+
+    from .changes import find_changes
+    from .csvio import read_table, write_csv, write_text
+    from .searchlog import read_search_log
+
+    paths = ReviewPaths(Path(args.root))
+    config = _config(paths)
+    ledger = read_table(paths.ledger)
+    ledger["round"] = ledger["round"].astype(int)
+    log = read_search_log(paths.search_log, paths.searches)
+    changes = find_changes(config, ledger, log, read_table(paths.decisions_table), _previous_ledger(paths, config))
+    orphans = read_table(paths.orphans) if paths.orphans.is_file() else None
+    write_csv(changes.rounds, paths.report / "changes.csv")
+    if changes.decisions is not None:
+        write_csv(changes.decisions, paths.report / "changes_decisions.csv")
+    if changes.removed is not None:
+        write_csv(changes.removed, paths.report / "changes_removed.csv")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in (paths.root / "templates", Path(args.templates)) if d.is_dir()]),
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters["md"] = lambda value: str(value).replace("|", "\\|")
+    text = env.get_template("changes.md.j2").render(
+        previous_rounds=changes.previous_rounds,
+        rounds=changes.rounds.to_dict("records"),
+        decisions=None if changes.decisions is None else changes.decisions.to_dict("records"),
+        removed=None if changes.removed is None else changes.removed.to_dict("records"),
+        orphans=[] if orphans is None else orphans.to_dict("records"),
+    )
+    write_text(text, paths.report / "changes.md")
+    new_works = int(changes.rounds["new_works"].sum())
+    print(f"changes: {len(changes.rounds)} rounds reported, {new_works} new works"
+          + (f", {len(changes.decisions)} decisions differ from the previous version" if changes.decisions is not None else "")
+          + (f", {len(changes.removed)} records of the previous version gone" if changes.removed is not None else ""))
+    return 0
+
+
+def step_freeze(args: argparse.Namespace) -> int:
+    """Keep a frozen copy of the ledger as the previous version of the review (run by a person)."""
+    import shutil
+
+    paths = ReviewPaths(Path(args.root))
+    target = paths.root / args.to
+    if not paths.ledger.is_file():
+        raise ReviewError("there is no ledger to freeze yet", file=paths.ledger, fix="run the pipeline first (snakemake --cores 2)")
+    if target.exists():
+        raise ReviewError("the file exists already and is never overwritten", file=target,
+                          fix="choose another name for this version, e.g. data/raw/versions/2016/ledger.csv")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(paths.ledger, target)
+    print(f"froze {paths.ledger} as {target}. To mark it as the previous version, add to config/config.yaml:\n"
+          f"review:\n  previous_version:\n    ledger: {args.to}")
     return 0
 
 
@@ -258,6 +322,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("tables", step_tables, "check the evidence log and render the distribution tables")
     report = add("report", step_report, "render the report sections")
     report.add_argument("--templates", default=str(Path(__file__).resolve().parents[2] / "templates"))
+    changes = add("changes", step_changes, "what each search round brought and what changed since the previous version")
+    changes.add_argument("--templates", default=str(Path(__file__).resolve().parents[2] / "templates"))
+    freeze = add("freeze", step_freeze, "keep a frozen copy of the ledger as the previous version of the review")
+    freeze.add_argument("--to", default="data/raw/previous/ledger.csv", help="where to keep it, in the review folder")
     add("verify", step_verify, "check that every count adds up and is derived from the ledger")
     add("status", step_status, "what is pending, per stage and reviewer, and what to do next")
     check = sub.add_parser("check", help="check export files before adding them: format, records, field coverage")

@@ -77,6 +77,13 @@ def previous_ledger():
     return [marker["ledger"]] if "ledger" in marker else []
 
 
+def changes_details():
+    """The comparisons with the previous version need its frozen ledger."""
+    if not previous_ledger():
+        return []
+    return [str(P.report / "changes_decisions.csv"), str(P.report / "changes_removed.csv")]
+
+
 def optional(path):
     return [str(path)] if Path(path).is_file() else []
 
@@ -109,6 +116,7 @@ def all_outputs():
         str(P.prisma_csv),
         str(P.processed / "evidence_log_todo.csv"),
         str(P.processed / "verify.txt"),
+        str(P.report / "changes.md"),
         *worksheet_files(),
     ]
 
