@@ -161,37 +161,90 @@ def step_evidence_todo(args: argparse.Namespace) -> int:
 def step_tables(args: argparse.Namespace) -> int:
     from .csvio import read_table, write_csv, write_text
     from .evidence import check_evidence_log, read_evidence_log
-    from .tables import build_tables, to_markdown
+    from .tables import RENDERINGS, build_tables, search_summary
 
     paths = ReviewPaths(Path(args.root))
     config = _config(paths)
     ledger = read_table(paths.ledger)
     evidence = check_evidence_log(config, read_evidence_log(paths, config), ledger, str(paths.evidence_log))
     write_csv(evidence, paths.processed / "evidence_log.csv")
-    for table in build_tables(config, evidence):
+    tables = [*build_tables(config, evidence, str(paths.config)), search_summary(ledger, read_table(paths.import_report))]
+    for table in tables:
         write_csv(table.frame, paths.tables / f"{table.name}.csv")
-        write_text(f"**{table.title}**\n\n" + to_markdown(table.frame), paths.tables / f"{table.name}.md")
-    print(f"evidence log: {len(evidence)} studies coded; {len(config.get('tables', []))} tables")
+        for extension, render in RENDERINGS.items():
+            text = render(table)
+            write_text(f"**{table.title}**\n\n{text}" if extension == "md" else text, paths.tables / f"{table.name}.{extension}")
+    print(f"evidence log: {len(evidence)} studies coded; {len(tables)} tables (CSV, Markdown, HTML, LaTeX)")
     return 0
 
 
 def step_report(args: argparse.Namespace) -> int:
-    from .csvio import read_table, write_text
-    from .report import render_sections, template_environment
-    from .tables import build_tables
+    from .csvio import read_table, write_csv, write_text
+    from .evidence import coding_scheme
+    from .figures import build_figures
+    from .flowdiagram import build_flow_diagram, check_diagram
+    from .included import included_works, to_csv_frame, to_ris, with_references
+    from .report import ReportInputs, render_html, render_sections, template_environment
+    from .tables import build_tables, search_summary
 
     paths = ReviewPaths(Path(args.root))
     config = _config(paths)
+    report_config = config.get("report", {})
     counts = json.loads(paths.counts.read_text(encoding="utf-8"))
     evidence = read_table(paths.processed / "evidence_log.csv")
-    tables = build_tables(config, evidence)
+    ledger = read_table(paths.ledger)
+    import_report = read_table(paths.import_report)
+    tables = build_tables(config, evidence, str(paths.config))
+    summary = search_summary(ledger, import_report)
+
+    # the flow diagram: every number from counts.json, the PRISMA arithmetic checked on what it shows
+    diagram = build_flow_diagram(config, counts)
+    problems = check_diagram(diagram, counts)
+    if problems:
+        raise ReviewError("the flow diagram's numbers do not add up:\n  " + "\n  ".join(problems), file=str(paths.counts),
+                          fix="rebuild counts.json (snakemake --cores 2); if it persists, report it as a bug")
+    diagram_svg = diagram.svg(f"PRISMA 2020 flow diagram: {config['review']['title']}")
+    write_text(diagram_svg, paths.flow_diagram)
+    figures = build_figures(config, tables)
+    for figure in figures:
+        write_text(figure.svg, paths.figure(figure.name))
+
+    # the included studies
+    fields = coding_scheme(config)
+    field_names = {f.name for f in fields}
+    reference_field = report_config.get("reference_field", "reference" if "reference" in field_names else None)
+    works = with_references(included_works(ledger, _records(paths)), evidence, reference_field)
+    write_csv(to_csv_frame(works), paths.included_csv, for_spreadsheet=True)
+    write_text(to_ris(works, [f.name for f in fields if f.name != reference_field]), paths.included_ris)
+
+    other = import_report[import_report["source_type"].isin(["website", "organisation", "citation"])]
+    grey_sources = {kind: list(dict.fromkeys(other.loc[other["source_type"] == kind, "database"]))
+                    for kind in ("website", "organisation", "citation")}
     agreement = {
         stage["name"]: read_table(paths.agreement(stage["name"])).to_dict("records") for stage in config["stages"]
     }
+    relative = {figure.name: f"../figures/{figure.name}.svg" for figure in figures}
+    inputs = ReportInputs(
+        config=config,
+        counts=counts,
+        tables=tables,
+        search_summary=summary,
+        figures=[{"name": f.name, "title": f.title, "path": relative[f.name]} for f in figures],
+        flow_diagram_path="../prisma/flow_diagram.svg",
+        agreement=agreement,
+        studies=works.to_dict("records"),
+        grey_sources=grey_sources,
+        evidence_fields=[f.label for f in fields if f.name != reference_field],
+        studies_coded=len(evidence),
+    )
     env = template_environment([paths.root / "templates", Path(args.templates)])
-    for name, text in render_sections(env, config, counts, tables, agreement).items():
+    sections = render_sections(env, inputs)
+    for name, text in sections.items():
         write_text(text, paths.report / f"{name}.md")
-    print(f"report sections written to {paths.report}")
+    svgs = {"../prisma/flow_diagram.svg": diagram_svg, **{relative[f.name]: f.svg for f in figures}}
+    write_text(render_html(env, config, sections, svgs), paths.report_html)
+    print(f"report: {len(sections)} sections, {paths.report_html}, the flow diagram, {len(figures)} figures, "
+          f"{len(works)} included studies (RIS, CSV)")
     return 0
 
 

@@ -234,3 +234,19 @@ def check_counts(config: dict[str, Any], counts: dict[str, Any], ledger: pd.Data
     rule("duplicates", current.get("duplicate", 0), c["duplicates"] + c["other_duplicates"],
          "new records with fate 'duplicate' = duplicates in both lanes")
     return problems
+
+
+def parse_named_counts(text: str) -> list[tuple[str, int]]:
+    """The inverse of the "Name, n; Name, n" strings of the counts (reasons, specific databases).
+
+    A name may itself hold commas: the count is what follows the last one.
+    """
+    pairs = []
+    for part in str(text).split("; "):
+        if not part.strip():
+            continue
+        name, _, number = part.rpartition(", ")
+        if not name or not number.strip().isdigit():
+            raise ValueError(f"'{part}' is not 'Name, n'")
+        pairs.append((name, int(number)))
+    return pairs

@@ -101,18 +101,10 @@ def template_files():
     return sorted({str(p.resolve()) for folder in (TEMPLATES, Path("templates")) for p in folder.glob("*.j2")})
 
 
-def report_sections():
-    return [str(P.report / f"{name}.md") for name in ("methods", "tables")]
-
-
-def table_files():
-    return [str(P.tables / f"{t['name']}.{ext}") for t in config.get("tables", []) for ext in ("csv", "md")]
-
-
 def all_outputs():
     return [
-        *report_sections(),
-        *table_files(),
+        *report_files(),  # workflow/rules/report.smk
+        *table_files(),  # workflow/rules/evidence.smk
         str(P.prisma_csv),
         str(P.processed / "evidence_log_todo.csv"),
         str(P.processed / "verify.txt"),
