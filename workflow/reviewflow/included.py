@@ -39,17 +39,20 @@ EXPORT_COLUMNS = ("record_id", "cluster_id", "reference", *[f for f in BIBLIO_FI
 def included_works(ledger: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     """One row per included work: its primary record's ids and the best details of its cluster, in ledger order."""
     included = ledger[(ledger["fate"] == "included") & (ledger["role"] == "primary")]
-    members = ledger[ledger["cluster_id"].isin(included["cluster_id"])][["record_id", "cluster_id", "role"]]
-    info = records.set_index("record_id")
+    members = ledger[ledger["cluster_id"].isin(set(included["cluster_id"]))]
+    records_of: dict[str, list[str]] = {}
+    for record_id, cluster_id in zip(members["record_id"], members["cluster_id"], strict=True):
+        records_of.setdefault(cluster_id, []).append(record_id)
+    wanted = records[records["record_id"].isin(set(members["record_id"]))]
+    info = {row["record_id"]: row for row in wanted[["record_id", *BIBLIO_FIELDS]].to_dict("records")}
     rows = []
     for work in included.to_dict("records"):
-        cluster = members[members["cluster_id"] == work["cluster_id"]]
-        ordered = [work["record_id"], *[r for r in cluster["record_id"] if r != work["record_id"]]]
+        ordered = [work["record_id"], *[r for r in records_of[work["cluster_id"]] if r != work["record_id"]]]
         row: dict[str, Any] = {"record_id": work["record_id"], "cluster_id": work["cluster_id"],
                                "lane": work["cluster_lane"], "source_type": work["source_type"],
                                "database": work["database"], "records_in_cluster": len(ordered)}
         for name in BIBLIO_FIELDS:
-            row[name] = next((str(info.at[r, name]) for r in ordered if str(info.at[r, name]).strip()), "")
+            row[name] = next((str(info[r][name]) for r in ordered if str(info[r][name]).strip()), "")
         rows.append(row)
     return pd.DataFrame(rows, columns=["record_id", "cluster_id", *BIBLIO_FIELDS, "lane", "source_type", "database",
                                        "records_in_cluster"])

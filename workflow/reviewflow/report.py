@@ -95,11 +95,11 @@ def agreement_markdown(rows: list[dict[str, Any]]) -> str:
     import pandas as pd
 
     frame = pd.DataFrame(
-        [[r["stage"], r["reviewers"], r["double_screened"], r["agreed"], r["percent_agreement"], r["cohens_kappa"] or "not defined", r["note"]]
+        [[r["stage"], r["reviewers"], r["note"], r["double_screened"], r["agreed"], r["percent_agreement"], r["cohens_kappa"] or "not defined"]
          for r in rows],
-        columns=["Stage", "Reviewers", "Screened by both", "Agreed", "Agreement (%)", "Cohen's kappa", "Note"],
+        columns=["Stage", "Reviewers", "How decisions were compared", "Screened by both", "Agreed", "Agreement (%)", "Cohen's kappa"],
     )
-    return to_markdown(Table("agreement", "Agreement", frame, frame, numeric_from=2))
+    return to_markdown(Table("agreement", "Agreement", frame, frame, numeric_from=3))
 
 
 @dataclass
@@ -124,6 +124,10 @@ def render_sections(env: jinja2.Environment, inputs: ReportInputs) -> dict[str, 
     config, counts = inputs.config, inputs.counts
     report_config = config.get("report", {})
     methods_tables = report_config.get("methods_tables", [])
+    unknown = [name for name in methods_tables if name not in {t.name for t in inputs.tables}]
+    if unknown:
+        raise ReviewError(f"key 'report.methods_tables': no table is named {', '.join(map(repr, unknown))}",
+                          file="config/config.yaml", fix=f"use the names under 'tables:': {[t.name for t in inputs.tables]}")
     tables = [{"name": t.name, "title": t.title, "markdown": to_markdown(t), "frame": t.frame} for t in inputs.tables]
     context = {
         "review": config["review"],

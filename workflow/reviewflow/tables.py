@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,7 +119,7 @@ def crosstab(config: dict[str, Any], spec: dict[str, Any], evidence: pd.DataFram
     row_order = _categories(row_spec, row_field)
     col_order = _categories(col_spec, col_field) if col_spec and col_field else [""]
 
-    counts = pd.DataFrame(0, index=row_order, columns=col_order, dtype=int)
+    cells: Counter[tuple[str, str]] = Counter()
     row_studies = dict.fromkeys(row_order, 0)
     col_studies = dict.fromkeys(col_order, 0)
     for study in studies.to_dict("records"):
@@ -126,10 +127,10 @@ def crosstab(config: dict[str, Any], spec: dict[str, Any], evidence: pd.DataFram
         cols = _values(study[col_field.name], col_field) if col_field else [""]
         for r in rows:
             row_studies[r] += 1
-            for c in cols:
-                counts.loc[r, c] += 1
+            cells.update((r, c) for c in cols)
         for c in cols:
             col_studies[c] += 1
+    counts = pd.DataFrame([[cells[(r, c)] for c in col_order] for r in row_order], index=row_order, columns=col_order, dtype=int)
     min_count = spec.get("min_count", 0)
     kept = [r for r in row_order if row_studies[r] >= min_count] if min_count else row_order
     counts = counts.loc[kept]
@@ -220,21 +221,20 @@ def search_summary(ledger: pd.DataFrame, import_report: pd.DataFrame) -> Table:
     unique_clusters = set(searches_per_cluster[searches_per_cluster == 1].index)
 
     rows = []
-    keys = frame[["lane", "round", "database"]].drop_duplicates()
-    keys = keys.assign(_lane=keys["lane"].map(list(LANE_LABELS).index)).sort_values(["_lane", "round", "database"])
-    for lane, round_, database in keys[["lane", "round", "database"]].itertuples(index=False):
-        part = frame[(frame["round"] == round_) & (frame["database"] == database)]
-        files = sorted(set(part["source_file"]))
-        reported = [hits_of_file.get(f, "") for f in files]
+    frame["unique"] = frame["cluster_id"].isin(unique_clusters)
+    for (lane_rank, round_, database), part in frame.assign(_lane=frame["lane"].map(list(LANE_LABELS).index)).groupby(
+        ["_lane", "round", "database"], sort=True
+    ):
+        reported = [hits_of_file.get(f, "") for f in sorted(set(part["source_file"]))]
         rows.append({
-            "lane": lane,
+            "lane": list(LANE_LABELS)[lane_rank],
             "round": round_,
             "database": database,
             "hits": sum(int(h) for h in reported) if all(reported) else None,
             "imported": len(part),
             "duplicates": int((part["role"] == "duplicate").sum()),
             "new": int((part["role"] == "primary").sum()),
-            "unique": int(part.loc[part["cluster_id"].isin(unique_clusters), "cluster_id"].nunique()),
+            "unique": int(part.loc[part["unique"], "cluster_id"].nunique()),
         })
     data = pd.DataFrame(rows, columns=["lane", "round", "database", "hits", "imported", "duplicates", "new", "unique"])
 
@@ -287,10 +287,10 @@ def markdown_escape(value: Any) -> str:
         else:
             out.append(char)
     escaped = "".join(out)
-    # what would start a heading, a list, a rule or a quote at the start of a line
-    if escaped[:1] in ("#", "+", "-", "=", "~"):
+    # what would start a heading, a list, a rule or a fence at the start of a line
+    if re.match(r"#{1,6}(\s|$)|[-+](\s|$)|(=+|-+)$|~~~", escaped):
         return "\\" + escaped
-    return re.sub(r"^(\d+)([.)])", r"\1\\\2", escaped)
+    return re.sub(r"^(\d{1,9})([.)])(?=\s|$)", r"\1\\\2", escaped)
 
 
 def _looks_like_entity(text: str, i: int) -> bool:
