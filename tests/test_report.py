@@ -433,6 +433,7 @@ def test_hostile_titles_are_escaped_from_records_to_html(demo_config: dict[str, 
     ledger = pd.DataFrame([("R01-x", "R01-x", "primary", "1", "database", "DB", "r.ris")],
                           columns=["record_id", "cluster_id", "role", "round", "source_type", "database", "source_file"])
     diagram_svg = build_flow_diagram(demo_config, DEMO_COUNTS).svg()
+    demo_config["report"]["methods_tables"] = []  # no tables here
     inputs = ReportInputs(config=demo_config, counts=DEMO_COUNTS, tables=[],
                           search_summary=search_summary(ledger, pd.DataFrame({"file": ["r.ris"], "reported_hits": ["1"]})),
                           figures=[], flow_diagram_path="../prisma/flow_diagram.svg", agreement={},
