@@ -434,6 +434,8 @@ def test_hostile_titles_are_escaped_from_records_to_html(demo_config: dict[str, 
                           columns=["record_id", "cluster_id", "role", "round", "source_type", "database", "source_file"])
     diagram_svg = build_flow_diagram(demo_config, DEMO_COUNTS).svg()
     demo_config["report"]["methods_tables"] = []  # no tables here
+    demo_config["review"]["title"] = "Partnership <i>working</i> & \"more\""
+    demo_config["review"]["authors"] = ["A. <u>Author</u>"]
     inputs = ReportInputs(config=demo_config, counts=DEMO_COUNTS, tables=[],
                           search_summary=search_summary(ledger, pd.DataFrame({"file": ["r.ris"], "reported_hits": ["1"]})),
                           figures=[], flow_diagram_path="../prisma/flow_diagram.svg", agreement={},
@@ -445,7 +447,10 @@ def test_hostile_titles_are_escaped_from_records_to_html(demo_config: dict[str, 
     parser = Tags()
     parser.feed(page)
     assert "script" not in parser.tags and "<em>&amp;</em>" not in page and "&lt;em&gt;&amp;amp;&lt;/em&gt;" in page
-    assert title in " ".join("".join(parser.text).split())
+    assert "i" not in parser.tags and "u" not in parser.tags
+    text = " ".join("".join(parser.text).split())
+    assert title in text
+    assert 'Partnership <i>working</i> & "more"' in text and "A. <u>Author</u>" in text
 
 
 def test_an_image_the_report_cannot_inline_is_an_error(demo_config: dict[str, Any]) -> None:

@@ -39,7 +39,8 @@ def template_environment(template_dirs: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"]),
+        # HTML templates (report.html.j2) escape every value; Markdown ones use the `md` filter
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg", "html.j2", "htm.j2", "xml.j2", "svg.j2"]),
     )
     env.filters["md"] = markdown_escape
     return env
