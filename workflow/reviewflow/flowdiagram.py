@@ -25,7 +25,7 @@ from typing import Any
 
 from .errors import ReviewError
 from .prisma import full_text_stage, parse_named_counts
-from .svg import attr, esc, svg_open, text_width, wrap
+from .svg import attr, esc, svg_open, wrap
 
 FONT = 12
 LINE = 15

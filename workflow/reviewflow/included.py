@@ -104,7 +104,7 @@ def with_references(works: pd.DataFrame, evidence: pd.DataFrame | None, referenc
         given = ""
         if reference_field and reference_field in coded.columns and work["cluster_id"] in coded.index:
             given = str(coded.at[work["cluster_id"], reference_field]).strip()
-        references.append(given or format_reference(work))
+        references.append(given or format_reference({str(k): v for k, v in work.items()}))
     works["reference"] = references
     if len(coded):
         extra = [c for c in coded.columns if c not in works.columns and c not in ("record_id", reference_field)]

@@ -76,7 +76,7 @@ def exclusion_summaries(config: dict[str, Any], counts: dict[str, Any]) -> list[
     return out
 
 
-def agreement_summaries(config: dict[str, Any], agreement: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def agreement_summaries(config: dict[str, Any], agreement: dict[str, list[dict[Any, Any]]]) -> list[dict[str, Any]]:
     """One row per stage and pair of reviewers who both screened records."""
     names = {code: r["name"] for code, r in config["reviewers"].items()}
     rows = []
@@ -113,8 +113,8 @@ class ReportInputs:
     search_summary: Table
     figures: list[dict[str, str]]  # name, title, path (relative to the report folder)
     flow_diagram_path: str
-    agreement: dict[str, list[dict[str, Any]]]
-    studies: list[dict[str, Any]]  # included works with their reference
+    agreement: dict[str, list[dict[Any, Any]]]
+    studies: list[dict[Any, Any]]  # included works with their reference
     grey_sources: dict[str, list[str]]  # source type -> names searched
     evidence_fields: list[str]  # labels of the coding scheme's fields
     studies_coded: int

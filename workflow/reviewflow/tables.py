@@ -25,7 +25,7 @@ import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -222,9 +222,9 @@ def search_summary(ledger: pd.DataFrame, import_report: pd.DataFrame) -> Table:
 
     rows = []
     frame["unique"] = frame["cluster_id"].isin(unique_clusters)
-    for (lane_rank, round_, database), part in frame.assign(_lane=frame["lane"].map(list(LANE_LABELS).index)).groupby(
-        ["_lane", "round", "database"], sort=True
-    ):
+    grouped = frame.assign(_lane=frame["lane"].map(list(LANE_LABELS).index)).groupby(["_lane", "round", "database"], sort=True)
+    for key, part in grouped:
+        lane_rank, round_, database = cast(tuple[int, int, str], key)
         reported = [hits_of_file.get(f, "") for f in sorted(set(part["source_file"]))]
         rows.append({
             "lane": list(LANE_LABELS)[lane_rank],
