@@ -93,3 +93,4 @@ def test_todo_rows_for_uncoded_included_studies_with_the_best_details(tmp_path: 
     assert todo.loc[0, "title"] == "A study"
     assert {"literature", "questions", "reference"} <= set(todo.columns)
     assert todo.loc[0, "literature"] == ""
+    assert todo.loc[0, "reference"] == "Smith, A. (n.d.) A study. https://doi.org/10.1/a"  # ready, and editable

@@ -183,13 +183,12 @@ def step_report(args: argparse.Namespace) -> int:
     from .evidence import coding_scheme
     from .figures import build_figures
     from .flowdiagram import build_flow_diagram, check_diagram
-    from .included import included_works, to_csv_frame, to_ris, with_references
+    from .included import included_works, reference_field, to_csv_frame, to_ris, with_references
     from .report import ReportInputs, render_html, render_sections, template_environment
     from .tables import build_tables, search_summary
 
     paths = ReviewPaths(Path(args.root))
     config = _config(paths)
-    report_config = config.get("report", {})
     counts = json.loads(paths.counts.read_text(encoding="utf-8"))
     evidence = read_table(paths.processed / "evidence_log.csv")
     ledger = read_table(paths.ledger)
@@ -211,11 +210,10 @@ def step_report(args: argparse.Namespace) -> int:
 
     # the included studies
     fields = coding_scheme(config)
-    field_names = {f.name for f in fields}
-    reference_field = report_config.get("reference_field", "reference" if "reference" in field_names else None)
-    works = with_references(included_works(ledger, _records(paths)), evidence, reference_field)
+    reference = reference_field(config)
+    works = with_references(included_works(ledger, _records(paths)), evidence, reference)
     write_csv(to_csv_frame(works), paths.included_csv, for_spreadsheet=True)
-    write_text(to_ris(works, [f.name for f in fields if f.name != reference_field]), paths.included_ris)
+    write_text(to_ris(works, [f.name for f in fields if f.name != reference]), paths.included_ris)
 
     other = import_report[import_report["source_type"].isin(["website", "organisation", "citation"])]
     grey_sources = {kind: list(dict.fromkeys(other.loc[other["source_type"] == kind, "database"]))
@@ -234,7 +232,7 @@ def step_report(args: argparse.Namespace) -> int:
         agreement=agreement,
         studies=works.to_dict("records"),
         grey_sources=grey_sources,
-        evidence_fields=[f.label for f in fields if f.name != reference_field],
+        evidence_fields=[f.label for f in fields if f.name != reference],
         studies_coded=len(evidence),
     )
     env = template_environment([paths.root / "templates", Path(args.templates)])

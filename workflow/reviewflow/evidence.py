@@ -157,9 +157,11 @@ def evidence_todo(config: dict[str, Any], log: pd.DataFrame, ledger: pd.DataFram
     """Ready rows for included studies the evidence log does not have yet.
 
     The bibliographic columns hold the best details of the study's records (an
-    empty field of one export filled from another); the coding columns are empty.
+    empty field of one export filled from another); the reference field, when
+    the scheme has one, a reference formatted from them; the other coding
+    columns are empty.
     """
-    from .included import included_works
+    from .included import format_reference, included_works, reference_field
 
     id_column = config["evidence_log"].get("id_column", "record_id")
     cluster_of = dict(zip(ledger["record_id"], ledger["cluster_id"], strict=True))
@@ -171,4 +173,7 @@ def evidence_todo(config: dict[str, Any], log: pd.DataFrame, ledger: pd.DataFram
     for f in coding_scheme(config):
         if f.name not in frame.columns:
             frame[f.name] = ""
+    field = reference_field(config)
+    if field:
+        frame[field] = [format_reference({str(k): v for k, v in work.items()}) for work in todo.to_dict("records")]
     return frame

@@ -36,6 +36,15 @@ EXPORT_COLUMNS = ("record_id", "cluster_id", "reference", *[f for f in BIBLIO_FI
                   "lane", "source_type", "database", "records_in_cluster")
 
 
+def reference_field(config: dict[str, Any]) -> str | None:
+    """The evidence-log field holding a study's reference: ``report.reference_field``, else ``reference`` if coded."""
+    report = config.get("report", {})
+    if "reference_field" in report:
+        return report["reference_field"] or None
+    names = {f["name"] for f in config["evidence_log"]["fields"]}
+    return "reference" if "reference" in names else None
+
+
 def included_works(ledger: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     """One row per included work: its primary record's ids and the best details of its cluster, in ledger order."""
     included = ledger[(ledger["fate"] == "included") & (ledger["role"] == "primary")]
