@@ -26,6 +26,7 @@ def report_files():
 
 
 rule report:
+    priority: 1
     input:
         config=P.config,
         counts=P.counts,
