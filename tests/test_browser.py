@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, copy_review
+from .conftest import REPO, copy_review
 
 from reviewflow.cli import main
 

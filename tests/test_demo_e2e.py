@@ -87,7 +87,7 @@ def test_tables_equal_the_published_ones_cell_by_cell(demo_run: Path, name: str)
 
 def test_54_of_71_studies_address_question_3(demo_run: Path) -> None:
     rows = dict(read_rows(demo_run / "data/processed/tables/questions.csv")[1:])
-    assert rows["Q3"] == "54"
+    assert rows["3. What are the features of an effective partnership?"] == "54 of 71"
     assert rows["All studies reviewed"] == "71"
 
 

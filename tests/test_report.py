@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import REPO, copy_review, run_snakemake
+from .conftest import REPO, copy_review, run_snakemake
 
 from reviewflow.cli import main
 from reviewflow.config import load_config

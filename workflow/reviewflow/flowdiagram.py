@@ -92,7 +92,7 @@ def _named(counts: dict[str, Any], key: str) -> list[tuple[str, int]]:
                           fix="a reason label or database name must not contain '; '") from None
 
 
-def is_update(config: dict[str, Any], counts: dict[str, Any]) -> bool:
+def draws_update_variant(config: dict[str, Any], counts: dict[str, Any]) -> bool:
     """The update variant: the config names a previous version, or the counts hold previous studies."""
     return bool(config["review"].get("previous_version")) or int(counts.get("previous_studies", 0) or 0) > 0
 
@@ -100,7 +100,7 @@ def is_update(config: dict[str, Any], counts: dict[str, Any]) -> bool:
 def build_flow_diagram(config: dict[str, Any], counts: dict[str, Any]) -> FlowDiagram:
     """The diagram's boxes, rows and arrows, every number read from ``counts``."""
     options = config.get("report", {}).get("flow_diagram", {})
-    update = is_update(config, counts)
+    update = draws_update_variant(config, counts)
     numbers: dict[str, int] = {}
 
     def n(key: str, label: str, **kwargs: Any) -> Item:
