@@ -254,10 +254,9 @@ def _previous_ledger(paths: ReviewPaths, config: dict[str, Any]):  # type: ignor
 
 
 def step_changes(args: argparse.Namespace) -> int:
-    import jinja2
-
     from .changes import find_changes
     from .csvio import read_table, write_csv, write_text
+    from .report import template_environment
     from .searchlog import read_search_log
 
     paths = ReviewPaths(Path(args.root))
@@ -272,11 +271,7 @@ def step_changes(args: argparse.Namespace) -> int:
         write_csv(changes.decisions, paths.report / "changes_decisions.csv")
     if changes.removed is not None:
         write_csv(changes.removed, paths.report / "changes_removed.csv")
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in (paths.root / "templates", Path(args.templates)) if d.is_dir()]),
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-    )
-    env.filters["md"] = lambda value: str(value).replace("|", "\\|")
+    env = template_environment([paths.root / "templates", Path(args.templates)])
     text = env.get_template("changes.md.j2").render(
         previous_rounds=changes.previous_rounds,
         rounds=changes.rounds.to_dict("records"),
