@@ -37,27 +37,28 @@ def _records(paths: ReviewPaths):  # type: ignore[no-untyped-def]
 
 def step_import(args: argparse.Namespace) -> int:
     from .csvio import write_csv
-    from .importers.collect import import_searches
+    from .importers.collect import write_import
     from .searchlog import read_search_log
 
     paths = ReviewPaths(Path(args.root))
     _config(paths)
     try:
         log = read_search_log(paths.search_log, paths.searches)
-        records, report = import_searches(log, paths.searches)
+        # records.csv is written only when every file can be read (else it is removed)
+        report = write_import(log, paths.searches, paths.records)
     except ReviewError:
-        # nothing may look as if it had succeeded: an earlier import's outputs go too
-        for stale in (paths.records, paths.import_report):
-            stale.unlink(missing_ok=True)
+        paths.import_report.unlink(missing_ok=True)  # nothing may look as if the import had succeeded
         raise
-    write_csv(records, paths.records)
     write_csv(report, paths.import_report)
-    print(f"imported {len(records)} records from {len(report)} files in {log['round'].nunique()} rounds")
+    print(f"imported {int(report['records'].sum())} records from {len(report)} files in {log['round'].nunique()} rounds")
     mismatches = 0
     for row in report[report["warnings"] != ""].itertuples(index=False):
         for warning in str(row.warnings).split(" | "):
-            mismatches += warning.startswith("MISMATCH")
-            print(f"{'MISMATCH' if warning.startswith('MISMATCH') else 'warning'}: {row.file}: {warning.removeprefix('MISMATCH: ')}")
+            if warning.startswith("MISMATCH: "):
+                mismatches += 1
+                print(f"MISMATCH: {row.file}: {warning.removeprefix('MISMATCH: ')}")
+            else:
+                print(f"warning: {row.file}: {warning}")
     if mismatches:
         print(f"{mismatches} file(s) hold a different number of records than the database reported: see {paths.import_report}")
     return 0

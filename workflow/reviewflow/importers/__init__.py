@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ReviewError
-from .base import ParsedExport, ParsedRecord, decode_bytes
+from .base import ParsedExport, ParsedRecord, decode_bytes, gc_paused
 from .bibtex import parse_bibtex
 from .detect import FORMATS, detect_format, sniff_binary
 from .endnote_xml import count_xml_records, parse_endnote_xml
@@ -65,6 +65,12 @@ def read_export(path: str | Path) -> ParsedExport:
 
 
 def read_export_bytes(data: bytes, path: Path) -> ParsedExport:
+    """Every record of an export file's bytes (``path`` names it in messages)."""
+    with gc_paused():
+        return _read(data, path)
+
+
+def _read(data: bytes, path: Path) -> ParsedExport:
     if not data.strip():
         raise ReviewError(
             "the file is empty",

@@ -60,7 +60,7 @@ def looks_like_medline(text: str) -> bool:
 
 def count_medline_records(text: str) -> int | None:
     """Records by an independent count: the ``PMID-`` lines (None when the file has none)."""
-    count = len(re.findall(r"^PMID- ", text, re.MULTILINE))
+    count = text.count("\nPMID- ") + text.startswith("PMID- ")
     return count or None
 
 

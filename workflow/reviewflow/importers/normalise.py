@@ -7,6 +7,7 @@ there is nothing usable); none of them ever raises on odd input.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -25,7 +26,19 @@ def clean_text(value: str) -> str:
         return ""
     if "&" in value:
         value = html.unescape(value)
-    if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+    if value.isascii():
+        if (
+            "  " not in value
+            and "\n" not in value
+            and "\t" not in value
+            and "\r" not in value
+            and "\x0b" not in value
+            and "\x0c" not in value
+            and value[0] != " "
+            and value[-1] != " "
+        ):
+            return value  # already clean (most values): no need to split it into words
+    elif not unicodedata.is_normalized("NFC", value):
         value = unicodedata.normalize("NFC", value)
     return " ".join(value.split())
 
@@ -42,11 +55,19 @@ def join_list(values: Iterable[str]) -> str:
 
 def split_values(values: Iterable[str], separators: str = "\n;") -> list[str]:
     """Values that pack several items (keywords on continuation lines, "a; b") split into items."""
-    pattern = "[" + re.escape(separators) + "]"
+    pattern = _splitter(separators)
     items: list[str] = []
     for value in values:
-        items.extend(part for part in re.split(pattern, value) if part.strip())
+        if pattern.search(value):
+            items.extend(part for part in pattern.split(value) if part.strip())
+        elif value.strip():
+            items.append(value)
     return items
+
+
+@functools.lru_cache(maxsize=64)
+def _splitter(separators: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(separators) + "]")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -88,8 +109,10 @@ def normalise_doi(value: str) -> str:
     value = value.strip()
     if "%" in value:
         value = unquote(value)
-    value = _DOI_PREFIX.sub("", value)
-    value = re.sub(r"\s*\[doi\]\s*$", "", value, flags=re.IGNORECASE)
+    if not value.startswith("10."):
+        value = _DOI_PREFIX.sub("", value)
+    if "[" in value:
+        value = re.sub(r"\s*\[doi\]\s*$", "", value, flags=re.IGNORECASE)
     match = _DOI_WHOLE.match(value.strip()) or _DOI_IN_TEXT.search(value)
     return _tidy_doi(match.group(0)) if match else ""
 
@@ -186,6 +209,8 @@ def normalise_pages(value: str) -> str:
 
 def join_pages(start: str, end: str) -> str:
     """Pages from a start page and an end page (either may be empty, or hold the whole range)."""
+    if start.isdigit() and end.isdigit() and len(end) >= len(start) and start != end:
+        return f"{int(start)}-{int(end)}" if start[0] != "0" and end[0] != "0" else f"{start}-{end}"  # the common case
     start, end = clean_text(start), clean_text(end)
     if start and end and start != end:
         return normalise_pages(f"{start}-{end}")
@@ -207,6 +232,7 @@ _CORPORATE = re.compile(
 _EMAIL_OR_ID = re.compile(r"\s*\((?:[^()]*@[^()]*|\d{5,})\)\s*")
 
 
+@functools.lru_cache(maxsize=4096)
 def format_given(given: str) -> str:
     """Initials in one form (``JA``, ``J.A.``, ``J. A.`` -> ``J. A.``); full given names kept."""
     given = given.strip()
@@ -216,6 +242,7 @@ def format_given(given: str) -> str:
     return given
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_author(name: str, *, corporate: bool = False) -> str:
     """One author as "Surname, Given".
 
@@ -224,7 +251,7 @@ def normalise_author(name: str, *, corporate: bool = False) -> str:
     addresses and database author ids in brackets. Names of organisations
     are kept as written.
     """
-    name = clean_text(_EMAIL_OR_ID.sub(" ", name)).strip(" ;,")
+    name = clean_text(_EMAIL_OR_ID.sub(" ", name) if "(" in name else name).strip(" ;,")
     if not name:
         return ""
     if corporate:
@@ -292,31 +319,48 @@ def split_author_list(text: str) -> list[str]:
 # ISSN / ISBN
 
 _NUMBER_RUN = re.compile(r"\d[\d-]*[\dXx]")
+_PLAIN_ISSN = re.compile(r"\d{4}-\d{3}[\dXx]$")
 
 
-def _identifiers(values: Iterable[str], lengths: tuple[int, ...]) -> list[str]:
-    found: list[str] = []
+def _identifiers(values: Iterable[str]) -> tuple[list[str], list[str]]:
+    """ISSNs (8 characters) and ISBNs (10 or 13) among runs of digits and hyphens."""
+    issns: list[str] = []
+    isbns: list[str] = []
     for value in values:
-        for run in _NUMBER_RUN.findall(value or ""):
+        if not value:
+            continue
+        if len(value) == 9 and _PLAIN_ISSN.match(value):
+            issn = value.upper()
+            if issn not in issns:
+                issns.append(issn)
+            continue
+        for run in _NUMBER_RUN.findall(value):
             digits = run.replace("-", "").upper()
-            if len(digits) in lengths and "X" not in digits[:-1] and digits not in found:
-                found.append(digits)
-    return found
+            if "X" in digits[:-1]:
+                continue
+            if len(digits) == 8:
+                issn = f"{digits[:4]}-{digits[4:]}"
+                if issn not in issns:
+                    issns.append(issn)
+            elif len(digits) in (10, 13) and digits not in isbns:
+                isbns.append(digits)
+    return issns, isbns
 
 
 def normalise_issn(*values: str) -> str:
     """ISSNs as ``1234-567X``, joined with "; " ("20964129 (ISSN)", "ISSN-1234-4567", "0167-8809 (Print)")."""
-    return LIST_SEPARATOR.join(f"{d[:4]}-{d[4:]}" for d in _identifiers(values, (8,)))
+    return LIST_SEPARATOR.join(_identifiers(values)[0])
 
 
 def normalise_isbn(*values: str) -> str:
     """ISBN-10 and ISBN-13 as bare digits (``X`` upper-case), joined with "; "."""
-    return LIST_SEPARATOR.join(_identifiers(values, (10, 13)))
+    return LIST_SEPARATOR.join(_identifiers(values)[1])
 
 
 def split_issn_isbn(*values: str) -> tuple[str, str]:
     """A field that holds ISSNs or ISBNs (RIS SN, EndNote isbn, refer %@): told apart by their length."""
-    return normalise_issn(*values), normalise_isbn(*values)
+    issns, isbns = _identifiers(values)
+    return LIST_SEPARATOR.join(issns), LIST_SEPARATOR.join(isbns)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -375,6 +419,7 @@ for _name, _codes in {
     _LANGUAGES[_name.lower()] = _name
 
 
+@functools.lru_cache(maxsize=1024)
 def normalise_language(*values: str) -> str:
     """Languages as English names ("eng", "en", "ENGLISH" -> "English"), joined with "; "."""
     found: list[str] = []
@@ -450,6 +495,7 @@ _TYPE_WORDS: tuple[tuple[str, str], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=1024)
 def normalise_type(value: str) -> str:
     """A document type in a small common vocabulary: article, book, chapter,
     conference, thesis, report, preprint, dataset, web or other ("" if none given)."""

@@ -42,7 +42,7 @@ def looks_like_wos(text: str) -> bool:
 
 
 def count_wos_records(text: str) -> int:
-    return len(re.findall(r"^PT ", text, re.MULTILINE))
+    return text.count("\nPT ") + text.startswith("PT ")
 
 
 def parse_wos(text: str, path: Path, warnings: list[str] | None = None) -> list[ParsedRecord]:
