@@ -131,7 +131,7 @@ def _scan_chunk(
                 continue
             entry, position = _read_entry(text, kind, body, end, closing, macros, entry_line)
         except _Unbalanced as problem:
-            entry = _read_entry_by_lines(text, kind, body, end, macros, entry_line, path)
+            entry = _read_entry_by_lines(text, kind, body, end, macros, entry_line, path, end == len(text))
             warnings.append(
                 f"the entry '{entry.key}' (line {entry_line}) does not close properly ({problem.message}); "
                 f"it was read line by line: check its fields {', '.join(n for n, _, _ in entry.fields)}"
@@ -281,9 +281,10 @@ _LINE_CLOSE = re.compile(r"^\s*[})]\s*$")
 
 
 def _read_entry_by_lines(
-    text: str, kind: str, position: int, end: int, macros: dict[str, str], line: int, path: Path
+    text: str, kind: str, position: int, end: int, macros: dict[str, str], line: int, path: Path, last: bool
 ) -> _Entry:
-    """Recover an entry whose braces do not balance: one ``name = value`` per line."""
+    """Recover an entry whose braces do not balance: one ``name = value`` per line, up to a line
+    holding only the closing brace. The last entry of the file without that line is a truncated file."""
     lines = text[position:end].split("\n")
     first = lines[0]
     key = "" if "=" in first else first.split(",", 1)[0].strip()
@@ -303,6 +304,7 @@ def _read_entry_by_lines(
         value = value.strip()
         entry.fields.append((name, value, macros.get(value.lower(), value)))
 
+    closed = False
     for row in lines:
         match = _LINE_FIELD.match(row)
         if match:
@@ -311,9 +313,17 @@ def _read_entry_by_lines(
         elif _LINE_CLOSE.match(row):
             finish()
             current = None
+            closed = True
             break
         elif current is not None:
             current.append(row)
+    if not closed and last:
+        raise ReviewError(
+            f"the last BibTeX entry ('{key}') never closes: the file looks truncated",
+            file=path,
+            line=line,
+            fix="download the export again",
+        )
     finish()
     if not entry.fields:
         raise ReviewError(

@@ -206,7 +206,8 @@ def import_searches(log: pd.DataFrame, searches_dir: Path, workers: int | None =
 
 
 def csv_cell(value: str) -> str:
-    """A cell as the csv module writes it (minimal quoting), several times faster for large cells."""
+    """A cell as the csv module writes it (minimal quoting), several times faster for large cells;
+    also quoted when it holds a carriage return (the csv module leaves it bare, which splits the row)."""
     if '"' in value or "," in value or "\n" in value or "\r" in value:
         return '"' + value.replace('"', '""') + '"'
     return value

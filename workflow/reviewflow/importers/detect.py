@@ -123,7 +123,7 @@ def detect_format(text: str, path: Path | None = None) -> str:
     delimiter = sniff_delimiter(head)
     if delimiter == "\t":
         return "wos-tab" if is_wos_header(first_line.split("\t")) else "tsv"
-    if delimiter in ",;|" and first_line.count(delimiter) >= 1:
+    if delimiter in ",;|" and any(delimiter in line for line in head.split("\n", 20)[:20]):
         return "csv"
     raise ReviewError(
         f"the format of this file is not recognised (it starts with '{_first_words(head)}'): "

@@ -263,7 +263,7 @@ def normalise_author(name: str, *, corporate: bool = False) -> str:
             return surname
         return f"{surname}, {format_given(given)}"
     parts = name.split()
-    if len(parts) == 1 or _CORPORATE.search(name) or len(parts) > 5:
+    if len(parts) == 1 or len(parts) > 5 or "&" in name or _CORPORATE.search(name):
         return name
     # "Smith JA" / "Smith J.A." / "van der Berg J": surname first, initials last
     if _INITIALS.match(parts[-1]) and (parts[-1].isupper() or "." in parts[-1]) and len(parts[-1].replace(".", "").replace("-", "")) <= 3:

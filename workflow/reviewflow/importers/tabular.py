@@ -182,6 +182,7 @@ DIALECTS: tuple[Dialect, ...] = (
     ),
 )
 WOS_MARKERS = ({"PT", "AU", "TI", "SO"}, {"PT", "TI", "UT"})
+_TITLE_COLUMNS = set(GENERIC_COLUMNS["title"]) | {c for d in DIALECTS for c in d.columns.get("title", ())}
 
 
 @dataclass
@@ -196,12 +197,25 @@ class Table:
 # reading the table
 
 
-def sniff_delimiter(text: str) -> str:
-    """The separator of the header line (outside quotes): tab, comma, semicolon or pipe."""
-    first_line = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
-    counts = {sep: first_line.count(sep) for sep in ("\t", ",", ";", "|")}
+_SEPARATORS = ("\t", ",", ";", "|")
+
+
+def _line_delimiter(line: str) -> str:
+    unquoted = re.sub(r'"[^"]*"', "", line)
+    counts = {sep: unquoted.count(sep) for sep in _SEPARATORS}
     best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] else ","
+    return best if counts[best] else ""
+
+
+def sniff_delimiter(text: str) -> str:
+    """The separator of the header row: the first of the first 20 lines that names a title
+    column (some exports write a few lines about the search first), else the first line."""
+    lines = text.split("\n", 20)[:20]
+    for line in lines:
+        delimiter = _line_delimiter(line)
+        if delimiter and {column_key(c.strip().strip('"')) for c in line.split(delimiter)} & _TITLE_COLUMNS:
+            return delimiter
+    return _line_delimiter(lines[0]) or ","
 
 
 def is_wos_header(cells: Sequence[str]) -> bool:
@@ -283,10 +297,9 @@ def _cell_text(value: object) -> str:
 
 def _table(rows: list[tuple[int, list[str]]], path: Path) -> Table:
     """Find the header (the first row naming a title column, within the first 20 rows)."""
-    known_titles = set(GENERIC_COLUMNS["title"]) | {c for d in DIALECTS for c in d.columns.get("title", ())}
     for index, (line, cells) in enumerate(rows[:20]):
         keys = {column_key(c) for c in cells}
-        if keys & known_titles or is_wos_header(cells):
+        if keys & _TITLE_COLUMNS or is_wos_header(cells):
             header = [c.strip() for c in cells]
             table = Table(header, rows[index + 1 :], header_line=line)
             skipped = [(n, c) for n, c in rows[:index] if any(x.strip() for x in c)]
