@@ -198,11 +198,6 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def line_of(text: str, position: int) -> int:
-    """The 1-based line number of a character position (for messages)."""
-    return text.count("\n", 0, position) + 1
-
-
 def shorten(value: str, limit: int = 60) -> str:
     """A value cut to fit in a message."""
     value = " ".join(value.split())

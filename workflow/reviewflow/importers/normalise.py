@@ -155,11 +155,6 @@ def first_doi(identifier_fields: Iterable[str] = (), urls: Iterable[str] = (), t
     return ""
 
 
-def find_doi(*values: str) -> str:
-    """The first DOI found among fields that each hold a DOI (or a DOI URL)."""
-    return first_doi(values)
-
-
 # ----------------------------------------------------------------------------------------------
 # year
 

@@ -334,8 +334,7 @@ def table_records(table: Table, path: Path, warnings: list[str], *, wos: bool = 
     mapping = None if wos else column_mapping(header, dialect)
     records: list[ParsedRecord] = []
     short_rows: list[int] = []
-    rows = table.rows
-    for position, (line, cells) in enumerate(rows):
+    for line, cells in table.rows:
         if not any(cell.strip() for cell in cells):
             continue  # a blank line or an empty spreadsheet row is not a record
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):
