@@ -117,3 +117,37 @@ def test_bibtex_raw_equals_bibtexparser_where_it_reads_the_entry(shared_fixtures
         assert len(ours) >= len(library.entries) + len(library.failed_blocks) - sum(
             1 for block in library.failed_blocks if type(block).__name__ == "DuplicateBlockKeyBlock"
         )
+
+
+#: Tagged formats: the tag at the start of a line, and the lines that only frame records.
+_TAG_PREFIX = {
+    "ris": re.compile(r"^[A-Z][A-Z0-9] {1,2}- ?"),
+    "medline": re.compile(r"^[A-Z][A-Z0-9]{0,4} *- ?"),
+    "wos": re.compile(r"^[A-Z][A-Z0-9](?: |$)"),
+    "refer": re.compile(r"^%\S ?"),
+    "ovid": re.compile(r"^[A-Z][A-Z0-9]  - ?"),
+}
+_FRAMING = re.compile(r"^(?:ER  -\s*|ER|EF|FN .*|VR .*|\d+\.|<\s*\d+\.?\s*>)$")
+
+
+@pytest.mark.parametrize("row", _manifest(), ids=lambda row: row["file"])
+def test_tagged_exports_keep_every_line_in_raw(row: dict[str, str], shared_fixtures: Path) -> None:
+    """Every line of a tagged file is a value (or a continuation) in some record's raw fields,
+    except the lines framing records and those the warnings say were outside any record."""
+    from reviewflow.importers.base import decode_bytes
+
+    path = shared_fixtures / "exports" / row["folder"] / row["file"]
+    export = read_export(path)
+    if export.format not in _TAG_PREFIX:
+        pytest.skip(f"{export.format} is not a line-tagged format")
+    kept = {part.strip() for record in export.records for values in record.raw.values() for value in values for part in value.split("\n")}
+    text = decode_bytes(path.read_bytes(), path).text
+    missing = []
+    for line in text.split("\n"):
+        if not line.strip() or _FRAMING.match(line.strip()):
+            continue
+        content = _TAG_PREFIX[export.format].sub("", line, count=1).strip()
+        if content and content not in kept:
+            missing.append(line)
+    outside = sum(int(n) for n in re.findall(r"(\d+) line\(s\) outside the records", " ".join(export.warnings)))
+    assert len(missing) == outside, missing[:5]

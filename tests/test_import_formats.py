@@ -490,3 +490,9 @@ def test_a_reader_losing_a_record_is_caught_by_the_independent_count(monkeypatch
     with pytest.raises(ReviewError) as caught:
         read("ris_basic.ris")
     assert "3 'TY  - ' lines but 2 records were read" in caught.value.message
+
+
+def test_ovid_tagged_without_record_numbers() -> None:
+    export = read("ovid_unnumbered.txt")
+    assert export.format == "ovid" and [r.raw["UI"] for r in export.records] == [["621381829"], ["30000000"]]
+    assert export.records[1].line == 16

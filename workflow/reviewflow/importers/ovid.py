@@ -1,7 +1,7 @@
 """Ovid's own tagged export (the "Reprint/Medlars" and "Citavi" layouts; not RIS).
 
-Each record starts with its number in angle brackets (``<1>``, ``<3001. >``),
-then ``XX  - value`` lines (two-character tags: UI, TI, AU, SO, YR, DO ...);
+Each record starts with its number in angle brackets (``<1>``, ``<3001. >``;
+without numbers, with its ``VN  - Ovid Technologies`` line), then ``XX  - value`` lines (two-character tags: UI, TI, AU, SO, YR, DO ...);
 a value goes on over the following lines that carry no tag, indented or not.
 """
 
@@ -32,11 +32,18 @@ _TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 
 def looks_like_ovid(text: str) -> bool:
     head = text[:20000]
-    return bool(re.search(r"^<\s*\d+\.?\s*>\s*$", head, re.MULTILINE)) and bool(re.search(r"^[A-Z][A-Z0-9]  - ", head, re.MULTILINE))
+    if re.search(r"^TY  - ", head, re.MULTILINE):
+        return False  # Ovid's RIS export (numbered "1.") is RIS
+    numbered = bool(re.search(r"^<\s*\d+\.?\s*>\s*$", head, re.MULTILINE))
+    return (numbered and bool(re.search(r"^[A-Z][A-Z0-9]  - ", head, re.MULTILINE))) or bool(
+        re.search(r"^VN  - Ovid Technologies", head, re.MULTILINE)
+    )
 
 
 def count_ovid_records(text: str) -> int:
-    return sum(1 for line in text.split("\n") if _RECORD_START.match(line))
+    """Records by an independent count: the ``<N>`` numbers, or else the ``VN`` lines that open each record."""
+    numbers = sum(1 for line in text.split("\n") if _RECORD_START.match(line))
+    return numbers or len(re.findall(r"^VN  - ", text, re.MULTILINE))
 
 
 def parse_ovid(text: str, path: Path, warnings: list[str] | None = None) -> list[ParsedRecord]:
@@ -46,6 +53,7 @@ def parse_ovid(text: str, path: Path, warnings: list[str] | None = None) -> list
     start_line = 0
     last_values: list[str] | None = None
     outside: list[tuple[int, str]] = []
+    numbered = any(_RECORD_START.match(line) for line in text.split("\n", 200)[:200])
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.rstrip()
         if _RECORD_START.match(stripped):
@@ -54,6 +62,11 @@ def parse_ovid(text: str, path: Path, warnings: list[str] | None = None) -> list
             raw, start_line, last_values = {}, number, None
             continue
         match = _TAG.match(stripped)
+        if match and match.group(1) == "VN" and not numbered and (raw is None or "VN" in raw):
+            # an export without record numbers: each record opens with "VN  - Ovid Technologies"
+            if raw is not None:
+                records.append(ParsedRecord(ovid_fields(raw), raw, start_line))
+            raw, start_line, last_values = {}, number, None
         if match and raw is not None:
             values = raw.setdefault(match.group(1), [])
             values.append((match.group(2) or "").strip())
