@@ -169,3 +169,13 @@ def test_check_notes_records_without_titles(tmp_path: Path, capsys: pytest.Captu
     path.write_text("TY  - JOUR\nTI  - One\nER  - \n\nTY  - JOUR\nAU  - Cook, A.\nER  - \n", encoding="utf-8")
     assert main(["check", str(path)]) == 0
     assert "note: 1 record(s) have no title (starting on line 5)" in capsys.readouterr().out
+
+
+def test_a_broken_search_log_also_removes_an_earlier_import(demo_review: Path) -> None:
+    processed = demo_review / "data/processed"
+    processed.mkdir(parents=True)
+    (processed / "records.csv").write_text("an earlier import\n")
+    log = demo_review / "data/raw/searches.csv"
+    log.write_text(log.read_text(encoding="utf-8").replace("eds/round01.ris", "eds/missing.ris"), encoding="utf-8")
+    assert main(["import", "--root", str(demo_review)]) == 1
+    assert not (processed / "records.csv").exists()

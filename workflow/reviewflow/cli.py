@@ -47,7 +47,9 @@ def step_import(args: argparse.Namespace) -> int:
         # records.csv is written only when every file can be read (else it is removed)
         report = write_import(log, paths.searches, paths.records)
     except ReviewError:
-        paths.import_report.unlink(missing_ok=True)  # nothing may look as if the import had succeeded
+        # nothing may look as if the import had succeeded: an earlier import's outputs go too
+        for stale in (paths.records, paths.import_report):
+            stale.unlink(missing_ok=True)
         raise
     write_csv(report, paths.import_report)
     print(f"imported {int(report['records'].sum())} records from {len(report)} files in {log['round'].nunique()} rounds")
