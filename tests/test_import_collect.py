@@ -12,7 +12,8 @@ import pytest
 from reviewflow.cli import main
 from reviewflow.csvio import read_table, write_csv
 from reviewflow.errors import ReviewError
-from reviewflow.importers.collect import content_hash_of, csv_cell, import_searches, write_import
+from reviewflow.importers import read_export
+from reviewflow.importers.collect import canonical_json, content_hash_of, csv_cell, import_searches, write_import
 from reviewflow.records import RECORD_COLUMNS, assign_record_ids, canonical_raw, content_hash
 from reviewflow.searchlog import read_search_log
 
@@ -85,9 +86,12 @@ def test_csv_cell_also_quotes_a_carriage_return(tmp_path: Path) -> None:
     assert read_table(tmp_path / "cell.csv").to_dict("records") == [{"a": "cr\rhere", "b": "x"}]
 
 
-def test_content_hash_of_canonical_json_is_the_record_hash() -> None:
-    raw = {"TI": ["Ünïcode title"], "AU": ["b", "a"], "PY": ["2015"]}
-    assert content_hash_of(canonical_raw(raw)) == content_hash(raw)
+def test_canonical_json_and_its_hash_are_the_records_module_s() -> None:
+    raws = [{"TI": ["Ünïcode title \"quoted\"\n\r\t"], "AU": ["b", "a"], "PY": ["2015"], "(column 2)": [""]}]
+    raws += [record.raw for name in FILES for record in read_export(FIXTURES / name).records]
+    for raw in raws:
+        assert canonical_json(raw) == canonical_raw(raw)
+        assert content_hash_of(canonical_json(raw)) == content_hash(raw)
 
 
 def test_identical_records_in_a_round_get_occurrence_numbers(demo_review: Path, tmp_path: Path) -> None:

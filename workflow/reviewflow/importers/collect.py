@@ -14,6 +14,7 @@ file's row in the search log, then the record's position in its file.
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ReviewError, ReviewErrors
-from ..records import BIBLIO_FIELDS, ID_HASH_LENGTH, RECORD_COLUMNS, canonical_raw, format_round
+from ..records import BIBLIO_FIELDS, ID_HASH_LENGTH, RECORD_COLUMNS, format_round
 from . import ParsedExport, read_export
 from .base import gc_paused
 
@@ -92,6 +93,15 @@ def hits_mismatch(reported_hits: str, export: ParsedExport) -> str:
     return "; ".join(problems)
 
 
+#: ``records.canonical_raw`` without copying each record's lists first (tested to give the same text)
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+
+
+def canonical_json(raw: dict[str, list[str]]) -> str:
+    """``records.canonical_raw(raw)`` for a raw record of a reader (a dict of lists of strings), faster."""
+    return _CANONICAL(raw)
+
+
 def content_hash_of(canonical: str) -> str:
     """``records.content_hash`` of a record whose canonical raw JSON is already made."""
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:ID_HASH_LENGTH]
@@ -118,7 +128,7 @@ def _read_file(entry: LogEntry, searches_dir: Path, as_text: bool) -> FileImport
         result.warnings.insert(0, f"MISMATCH: {mismatch}")
     head = (str(entry.round), entry.source_type, entry.database, entry.file)
     for index, record in enumerate(export.records, start=1):
-        canonical = canonical_raw(record.raw)
+        canonical = canonical_json(record.raw)
         fields = record.fields
         result.hashes.append(content_hash_of(canonical))
         row = (*head, str(index), str(record.line), *(fields.get(name, "") for name in BIBLIO_FIELDS), canonical)
