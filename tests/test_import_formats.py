@@ -496,3 +496,12 @@ def test_ovid_tagged_without_record_numbers() -> None:
     export = read("ovid_unnumbered.txt")
     assert export.format == "ovid" and [r.raw["UI"] for r in export.records] == [["621381829"], ["30000000"]]
     assert export.records[1].line == 16
+
+
+def test_web_of_science_table_with_full_column_names() -> None:
+    export = read("wos_excel_columns.csv")
+    assert export.dialect == "Web of Science"
+    record = export.records[0]
+    assert record.fields["authors"] == "Cook, Ailsa; Jones, Kate" and record.fields["title"] == "Partnership in practice"
+    assert record.fields["journal"] == "PUBLIC MONEY & MANAGEMENT" and record.fields["pages"] == "281-290"
+    assert record.fields["keywords"] == "partnership; evaluation; GOVERNANCE" and record.fields["type"] == "article"

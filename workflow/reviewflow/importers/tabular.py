@@ -89,6 +89,17 @@ class Dialect:
 
 DIALECTS: tuple[Dialect, ...] = (
     Dialect(
+        "Web of Science",
+        (("ut (unique wos id)",), ("article title", "source title", "publication type")),
+        {
+            "authors": ("author full names", "authors"),
+            "title": ("article title",),
+            "journal": ("source title",),
+            "keywords": ("author keywords", "keywords plus"),
+            "citation": (),
+        },
+    ),
+    Dialect(
         "Scopus",
         (("eid",), ("source title", "author(s) id"), ("author full names", "source title")),
         {
