@@ -138,3 +138,11 @@ def test_export_with_a_header_and_no_records(tmp_path: Path) -> None:
         read_export(write(tmp_path, "empty.csv", b"Title,Authors,Year\n"))
     with pytest.raises(ReviewError, match="no records were found"):
         read_export(write(tmp_path, "empty.txt", b"FN Clarivate Analytics Web of Science\nVR 1.0\nEF\n"))
+
+
+def test_half_utf8_half_cp1252_is_read_line_by_line(tmp_path: Path) -> None:
+    lines = [f"TY  - JOUR\nTI  - Café number {i}\nER  - \n" for i in range(6)]
+    data = b"".join(line.encode("utf-8" if i % 2 else "cp1252") for i, line in enumerate(lines))
+    export = read_export(write(tmp_path, "pasted.ris", data))
+    assert export.encoding == "utf-8+cp1252"
+    assert [r.fields["title"] for r in export.records] == [f"Café number {i}" for i in range(6)]

@@ -84,8 +84,8 @@ def decode_bytes(data: bytes, path: Path) -> DecodedText:
     UTF-8; otherwise GBK when the non-ASCII bytes come in pairs (Chinese
     text), else cp1252 (Windows Western, a superset of Latin-1's printable
     characters), else Latin-1 (which decodes any byte). A file that is UTF-8
-    except for a few lines (two exports pasted together) is decoded line by
-    line and reported. Line endings (CRLF, bare CR, mixed) become "\\n".
+    in some lines and not in others (exports pasted together) is decoded line
+    by line and reported. Line endings (CRLF, bare CR, mixed) become "\\n".
     """
     if not data.strip():
         raise ReviewError(
@@ -160,7 +160,7 @@ def _looks_like_gbk(data: bytes) -> bool:
 
 
 def _decode_mixed_utf8(data: bytes) -> DecodedText | None:
-    """UTF-8 with a few lines in a legacy codec: decode each line on its own."""
+    """UTF-8 with some lines in a legacy codec (files pasted together): decode each line on its own."""
     lines = data.split(b"\n")
     bad: list[int] = []
     good_multibyte = 0
@@ -174,8 +174,8 @@ def _decode_mixed_utf8(data: bytes) -> DecodedText | None:
             bad.append(number)
             text = line.decode("cp1252", errors="strict") if _cp1252_ok(line) else line.decode("latin-1")
         decoded.append(text)
-    if not good_multibyte or len(bad) > max(3, len(lines) // 20):
-        return None  # not UTF-8 with a few stray lines: a legacy file
+    if not good_multibyte:
+        return None  # no line is UTF-8 beyond ASCII: a file in one legacy encoding
     shown = ", ".join(str(n) for n in bad[:10]) + (" ..." if len(bad) > 10 else "")
     warning = (
         f"the file is UTF-8 except {len(bad)} line(s) ({shown}), read as cp1252: "
