@@ -17,6 +17,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -131,9 +132,9 @@ def _read_file(entry: LogEntry, searches_dir: Path, as_text: bool) -> FileImport
         canonical = canonical_json(record.raw)
         fields = record.fields
         result.hashes.append(content_hash_of(canonical))
-        row = (*head, str(index), str(record.line), *(fields.get(name, "") for name in BIBLIO_FIELDS), canonical)
+        row = (*head, str(index), str(record.line), *[fields[name] for name in BIBLIO_FIELDS], canonical)
         if as_text:
-            result.lines.append(",".join([csv_cell(value) for value in row]) + "\n")
+            result.lines.append(",".join([_quoted(v) if _needs_quotes(v) else v for v in row]) + "\n")
         else:
             result.rows.append(row)
     return result
@@ -215,12 +216,17 @@ def import_searches(log: pd.DataFrame, searches_dir: Path, workers: int | None =
     return records, pd.DataFrame(report, columns=list(REPORT_COLUMNS))
 
 
+_needs_quotes = re.compile(r'[",\n\r]').search
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
 def csv_cell(value: str) -> str:
     """A cell as the csv module writes it (minimal quoting), several times faster for large cells;
     also quoted when it holds a carriage return (the csv module leaves it bare, which splits the row)."""
-    if '"' in value or "," in value or "\n" in value or "\r" in value:
-        return '"' + value.replace('"', '""') + '"'
-    return value
+    return _quoted(value) if _needs_quotes(value) else value
 
 
 def write_import(log: pd.DataFrame, searches_dir: Path, records_path: Path, workers: int | None = None) -> pd.DataFrame:
