@@ -37,18 +37,32 @@ def _records(paths: ReviewPaths):  # type: ignore[no-untyped-def]
 
 def step_import(args: argparse.Namespace) -> int:
     from .csvio import write_csv
-    from .importers.collect import import_searches
+    from .importers.collect import write_import
     from .searchlog import read_search_log
 
     paths = ReviewPaths(Path(args.root))
     _config(paths)
-    log = read_search_log(paths.search_log, paths.searches)
-    records, report = import_searches(log, paths.searches)
-    write_csv(records, paths.records)
+    try:
+        log = read_search_log(paths.search_log, paths.searches)
+        # records.csv is written only when every file can be read (else it is removed)
+        report = write_import(log, paths.searches, paths.records)
+    except ReviewError:
+        # nothing may look as if the import had succeeded: an earlier import's outputs go too
+        for stale in (paths.records, paths.import_report):
+            stale.unlink(missing_ok=True)
+        raise
     write_csv(report, paths.import_report)
-    print(f"imported {len(records)} records from {len(report)} files in {log['round'].nunique()} rounds")
+    print(f"imported {int(report['records'].sum())} records from {len(report)} files in {log['round'].nunique()} rounds")
+    mismatches = 0
     for row in report[report["warnings"] != ""].itertuples(index=False):
-        print(f"warning: {row.file}: {row.warnings}")
+        for warning in str(row.warnings).split(" | "):
+            if warning.startswith("MISMATCH: "):
+                mismatches += 1
+                print(f"MISMATCH: {row.file}: {warning.removeprefix('MISMATCH: ')}")
+            else:
+                print(f"warning: {row.file}: {warning}")
+    if mismatches:
+        print(f"{mismatches} file(s) hold a different number of records than the database reported: see {paths.import_report}")
     return 0
 
 
@@ -329,24 +343,23 @@ def step_status(args: argparse.Namespace) -> int:
 
 
 def step_check(args: argparse.Namespace) -> int:
+    """Check export files before adding them to the search log; exit 1 if any has a problem."""
     from .importers import read_export
-    from .records import BIBLIO_FIELDS
+    from .importers.check import describe_export
 
+    if args.hits is not None and len(args.files) != 1:
+        raise ReviewError("--hits gives the number of hits of one export: check one file at a time with it")
     status = 0
     for name in args.files:
         try:
             export = read_export(name)
         except ReviewError as error:
-            print(f"{name}: PROBLEM: {error.describe()}")
+            print(f"{name}\n  PROBLEM: {error.describe()}\n")
             status = 1
             continue
-        n = len(export.records)
-        print(f"{name}: {export.format}, {export.encoding}, {n} records")
-        for field in BIBLIO_FIELDS:
-            filled = sum(1 for r in export.records if r.fields.get(field))
-            print(f"  {field:<10} {filled:>6} of {n} ({100 * filled / n:.0f}%)")
-        for warning in export.warnings:
-            print(f"  warning: {warning}")
+        text, problems = describe_export(export, args.hits)
+        print(text + "\n")
+        status = max(status, 1 if problems else 0)
     return status
 
 
@@ -374,8 +387,9 @@ def build_parser() -> argparse.ArgumentParser:
     freeze.add_argument("--to", default="data/raw/previous/ledger.csv", help="where to keep it, in the review folder")
     add("verify", step_verify, "check that every count adds up and is derived from the ledger")
     add("status", step_status, "what is pending, per stage and reviewer, and what to do next")
-    check = sub.add_parser("check", help="check export files before adding them: format, records, field coverage")
-    check.add_argument("files", nargs="+")
+    check = sub.add_parser("check", help="check export files before adding them: format, records, field coverage, problems")
+    check.add_argument("files", nargs="+", metavar="FILE", help="export files (RIS, BibTeX, MEDLINE, WoS, CSV/TSV/XLSX, EndNote XML...)")
+    check.add_argument("--hits", type=int, default=None, help="the number of results the database reported (one file only)")
     check.set_defaults(step=step_check)
     return parser
 
