@@ -45,7 +45,7 @@ def step_import(args: argparse.Namespace) -> int:
     try:
         log = read_search_log(paths.search_log, paths.searches)
         # records.csv is written only when every file can be read (else it is removed)
-        report = write_import(log, paths.searches, paths.records)
+        report = write_import(log, paths.searches, paths.records, -args.max_workers if args.max_workers else None)
     except ReviewError:
         # nothing may look as if the import had succeeded: an earlier import's outputs go too
         for stale in (paths.records, paths.import_report):
@@ -373,7 +373,9 @@ def build_parser() -> argparse.ArgumentParser:
         command.set_defaults(step=step)
         return command
 
-    add("import", step_import, "read every export in the search log into data/processed/records.csv")
+    imports = add("import", step_import, "read every export in the search log into data/processed/records.csv")
+    imports.add_argument("--max-workers", type=int, default=None,
+                         help="at most this many processes read the files (large searches use two)")
     add("dedupe", step_dedupe, "find duplicate records: data/processed/dedupe/")
     add("screen", step_screen, "read decision files; write outcomes, worksheets, conflicts, agreement")
     add("ledger", step_ledger, "build the ledger, counts.json and PRISMA.csv")

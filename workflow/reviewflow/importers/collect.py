@@ -154,10 +154,15 @@ def log_entries(log: pd.DataFrame) -> list[LogEntry]:
 def read_files(
     entries: list[LogEntry], searches_dir: Path, workers: int | None = None, as_text: bool = False
 ) -> Iterator[FileImport]:
-    """Every file read, in the search log's (canonical) order; in worker processes when worth it."""
-    if workers is None:
+    """Every file read, in the search log's (canonical) order; in worker processes when worth it.
+
+    ``workers``: how many processes; None chooses (two for large searches, else one); a
+    negative number chooses with at most that many (Snakemake's ``threads``).
+    """
+    if workers is None or workers < 0:
         size = sum((searches_dir / e.file).stat().st_size for e in entries if (searches_dir / e.file).is_file())
-        workers = min(MAX_WORKERS, os.cpu_count() or 1, len(entries)) if size >= PARALLEL_FROM_BYTES else 1
+        cap = min(MAX_WORKERS, os.cpu_count() or 1, -workers if workers else MAX_WORKERS)
+        workers = min(cap, len(entries)) if size >= PARALLEL_FROM_BYTES else 1
     if workers <= 1 or len(entries) <= 1:
         for entry in entries:
             yield read_file(entry, searches_dir, as_text)
