@@ -16,6 +16,7 @@ include: "workflow/rules/screening.smk"
 include: "workflow/rules/ledger.smk"
 include: "workflow/rules/evidence.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/changes.smk"
 include: "workflow/rules/verify.smk"
 
 

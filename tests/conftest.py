@@ -25,8 +25,7 @@ def copy_review(source: Path, target: Path) -> Path:
 
 def run_snakemake(review: Path, *targets: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run this repository's Snakefile on a review folder, as a user would."""
-    # targets before --quiet: its choices would swallow them
-    command = [sys.executable, "-m", "snakemake", "-s", str(SNAKEFILE), "-d", str(review), "--cores", "2", *targets, "--quiet", "rules"]
+    command = [sys.executable, "-m", "snakemake", "-s", str(SNAKEFILE), "-d", str(review), *targets, "--cores", "2", "--quiet", "rules"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")

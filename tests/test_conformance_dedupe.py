@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REPO, run_snakemake
+from .conftest import REPO, run_snakemake
 from reviewflow.csvio import read_table
 from reviewflow.dedupe import find_duplicates
 from reviewflow.dedupe.evaluate import Scores, after_review, pooled, score_clusters

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
-from conftest import REPO
+from .conftest import REPO
 from reviewflow.config import load_config
 from reviewflow.dedupe import (
     CLUSTER_COLUMNS,
@@ -211,6 +211,22 @@ def test_a_translated_title_with_the_same_volume_pages_year_and_authors() -> Non
     prep = prepare(make_records(article(title="Transitionelle Pflege bei Herzinsuffizienz im Alter"), article()))
     decision = decide(prep, 0, 1, {})
     assert decision.rule == "locator+authors"
+
+
+def test_an_organisation_as_author_split_at_its_comma() -> None:
+    report = {"title": "Supply chain collaboration in water management: a conference report", "year": "2007", "type": "report"}
+    prep = prepare(make_records(dict(report, authors="Social Policy Research Unit, York University"),
+                                dict(report, authors="Unit, Social Policy Research; York University")))
+    assert decide(prep, 0, 1, {}).rule == "title+authors"
+
+
+def test_the_same_web_address_and_title() -> None:
+    report = {"title": "Partnership working in adult social care: a practice guide", "year": "2009", "type": "report"}
+    prep = prepare(make_records(dict(report, url="https://www.scie.org.uk/publications/guides/guide09/"),
+                                dict(report, url="http://scie.org.uk/publications/guides/guide09", year="2010")))
+    assert decide(prep, 0, 1, {}).rule == "title+url"
+    prep = prepare(make_records(dict(report, url="https://www.scie.org.uk/"), dict(report, url="https://www.scie.org.uk/", year="2010")))
+    assert decide(prep, 0, 1, {}).verdict != "same"  # a home page names no work
 
 
 def test_same_title_and_authors_but_different_journals_is_not_enough() -> None:

@@ -11,7 +11,7 @@ from reviewflow.csvio import read_table
 from reviewflow.dedupe import find_duplicates
 from reviewflow.dedupe.overrides import read_overrides
 from reviewflow.errors import ReviewError
-from test_dedupe import article, clusters_of, make_records
+from .test_dedupe import article, clusters_of, make_records
 
 #: Two records the rules keep apart (journals disagree), and an identical pair they join.
 APART = [article(authors="Okafor, C.", volume="", pages="", journal="Eur J Heart Fail"),

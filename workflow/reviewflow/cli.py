@@ -37,18 +37,32 @@ def _records(paths: ReviewPaths):  # type: ignore[no-untyped-def]
 
 def step_import(args: argparse.Namespace) -> int:
     from .csvio import write_csv
-    from .importers.collect import import_searches
+    from .importers.collect import write_import
     from .searchlog import read_search_log
 
     paths = ReviewPaths(Path(args.root))
     _config(paths)
-    log = read_search_log(paths.search_log, paths.searches)
-    records, report = import_searches(log, paths.searches)
-    write_csv(records, paths.records)
+    try:
+        log = read_search_log(paths.search_log, paths.searches)
+        # records.csv is written only when every file can be read (else it is removed)
+        report = write_import(log, paths.searches, paths.records, -args.max_workers if args.max_workers else None)
+    except ReviewError:
+        # nothing may look as if the import had succeeded: an earlier import's outputs go too
+        for stale in (paths.records, paths.import_report):
+            stale.unlink(missing_ok=True)
+        raise
     write_csv(report, paths.import_report)
-    print(f"imported {len(records)} records from {len(report)} files in {log['round'].nunique()} rounds")
+    print(f"imported {int(report['records'].sum())} records from {len(report)} files in {log['round'].nunique()} rounds")
+    mismatches = 0
     for row in report[report["warnings"] != ""].itertuples(index=False):
-        print(f"warning: {row.file}: {row.warnings}")
+        for warning in str(row.warnings).split(" | "):
+            if warning.startswith("MISMATCH: "):
+                mismatches += 1
+                print(f"MISMATCH: {row.file}: {warning.removeprefix('MISMATCH: ')}")
+            else:
+                print(f"warning: {row.file}: {warning}")
+    if mismatches:
+        print(f"{mismatches} file(s) hold a different number of records than the database reported: see {paths.import_report}")
     return 0
 
 
@@ -78,31 +92,54 @@ def step_dedupe(args: argparse.Namespace) -> int:
 
 
 def step_screen(args: argparse.Namespace) -> int:
-    from .csvio import read_table, write_csv
-    from .screening import Units, agreement, conflicts, read_decisions, resolve_all, worksheets
+    from .csvio import read_people_csv, read_table, write_csv, write_json
+    from .screening import (
+        Units,
+        agreement,
+        conflicts,
+        group_agreement,
+        read_decisions,
+        resolve,
+        screening_summary,
+        search_terms,
+        worksheets,
+    )
 
     paths = ReviewPaths(Path(args.root))
     config = _config(paths)
     records = _records(paths)
-    clusters = read_table(paths.clusters)
-    units = Units.build(records, clusters)
+    units = Units.build(records, read_table(paths.clusters))
     decisions = read_decisions(paths, config, units)
-    outcomes = resolve_all(config, units, decisions.table)
-    write_csv(decisions.table, paths.decisions_table)
-    write_csv(decisions.orphans, paths.screening / "orphans.csv")
-    write_csv(outcomes, paths.screening / "outcomes.csv")
+    resolution = resolve(config, units, decisions.table)
+    outcomes = resolution.outcomes
+    log = read_people_csv(paths.search_log, what="search log") if paths.search_log.is_file() else None
+    queries = log["query"].tolist() if log is not None and "query" in log else []
+    sheets = worksheets(config, units, records, decisions.table, outcomes, search_terms(config, queries))
     titles = dict(zip(records["record_id"], records["title"], strict=True))
-    for (stage_name, reviewer), sheet in worksheets(config, units, records, decisions.table, outcomes).items():
+    pairs = {stage["name"]: agreement(stage, decisions.table) for stage in config["stages"]}
+    groups = {stage["name"]: group_agreement(stage, decisions.table) for stage in config["stages"]}
+    # everything a person may open in a spreadsheet is written with formula-like cells neutralised
+    write_csv(decisions.table, paths.decisions_table, for_spreadsheet=True)
+    write_csv(decisions.orphans, paths.orphans, for_spreadsheet=True)
+    write_csv(outcomes, paths.screening / "outcomes.csv")
+    for (stage_name, reviewer), sheet in sheets.items():
         write_csv(sheet, paths.worksheet(stage_name, reviewer), for_spreadsheet=True)
     for stage in config["stages"]:
         write_csv(conflicts(stage, outcomes, decisions.table, titles), paths.conflicts(stage["name"]), for_spreadsheet=True)
-        write_csv(agreement(stage, decisions.table), paths.agreement(stage["name"]))
+        write_csv(pairs[stage["name"]], paths.agreement(stage["name"]))
+    summary = screening_summary(config, decisions, resolution, sheets, pairs, groups)
+    write_json(summary, paths.screening_summary)
     for warning in decisions.warnings:
         print(f"warning: {warning}")
-    print(f"{len(decisions.table)} decisions read; " + ", ".join(
-        f"{stage['name']}: {int(((outcomes['stage'] == stage['name']) & (outcomes['outcome'] == 'pending')).sum())} pending"
-        for stage in config["stages"]
-    ))
+    print(f"{len(decisions.table)} decisions read")
+    for stage in summary["stages"]:
+        line = (f"{stage['stage']}: {stage['reached']} works, {stage['included']} included, "
+                f"{stage['excluded'] + stage['not_retrieved']} excluded, {stage['pending']} pending, "
+                f"{stage['conflicts_open']} conflict{'' if stage['conflicts_open'] == 1 else 's'} open")
+        for pair in stage["agreement"]:
+            line += (f"; {pair['reviewer_a']}-{pair['reviewer_b']}: {pair['double_screened']} double-screened, "
+                     f"kappa {pair['cohens_kappa'] or 'undefined'}")
+        print(line)
     return 0
 
 
@@ -114,7 +151,9 @@ def step_ledger(args: argparse.Namespace) -> int:
     paths = ReviewPaths(Path(args.root))
     config = _config(paths)
     records = _records(paths)
-    ledger = build_ledger(config, records, read_table(paths.clusters), read_table(paths.screening / "outcomes.csv"))
+    ledger = build_ledger(
+        config, records, read_table(paths.clusters), read_table(paths.screening / "outcomes.csv"), _previous_ledger(paths, config)
+    )
     counts = compute_counts(config, ledger)
     problems = check_counts(config, counts, ledger, len(records))
     if problems:
@@ -143,37 +182,147 @@ def step_evidence_todo(args: argparse.Namespace) -> int:
 def step_tables(args: argparse.Namespace) -> int:
     from .csvio import read_table, write_csv, write_text
     from .evidence import check_evidence_log, read_evidence_log
-    from .tables import build_tables, to_markdown
+    from .tables import RENDERINGS, build_tables, search_summary
 
     paths = ReviewPaths(Path(args.root))
     config = _config(paths)
     ledger = read_table(paths.ledger)
     evidence = check_evidence_log(config, read_evidence_log(paths, config), ledger, str(paths.evidence_log))
     write_csv(evidence, paths.processed / "evidence_log.csv")
-    for table in build_tables(config, evidence):
+    tables = [*build_tables(config, evidence, str(paths.config)), search_summary(ledger, read_table(paths.import_report))]
+    for table in tables:
         write_csv(table.frame, paths.tables / f"{table.name}.csv")
-        write_text(f"**{table.title}**\n\n" + to_markdown(table.frame), paths.tables / f"{table.name}.md")
-    print(f"evidence log: {len(evidence)} studies coded; {len(config.get('tables', []))} tables")
+        for extension, render in RENDERINGS.items():
+            text = render(table)
+            write_text(f"**{table.title}**\n\n{text}" if extension == "md" else text, paths.tables / f"{table.name}.{extension}")
+    print(f"evidence log: {len(evidence)} studies coded; {len(tables)} tables (CSV, Markdown, HTML, LaTeX)")
     return 0
 
 
 def step_report(args: argparse.Namespace) -> int:
-    from .csvio import read_table, write_text
-    from .report import render_sections, template_environment
-    from .tables import build_tables
+    from .csvio import read_table, write_csv, write_text
+    from .evidence import coding_scheme
+    from .figures import build_figures
+    from .flowdiagram import build_flow_diagram, check_diagram
+    from .included import included_works, reference_field, to_csv_frame, to_ris, with_references
+    from .report import ReportInputs, render_html, render_sections, template_environment
+    from .tables import build_tables, search_summary
 
     paths = ReviewPaths(Path(args.root))
     config = _config(paths)
     counts = json.loads(paths.counts.read_text(encoding="utf-8"))
     evidence = read_table(paths.processed / "evidence_log.csv")
-    tables = build_tables(config, evidence)
+    ledger = read_table(paths.ledger)
+    import_report = read_table(paths.import_report)
+    tables = build_tables(config, evidence, str(paths.config))
+    summary = search_summary(ledger, import_report)
+
+    # the flow diagram: every number from counts.json, the PRISMA arithmetic checked on what it shows
+    diagram = build_flow_diagram(config, counts)
+    problems = check_diagram(diagram, counts)
+    if problems:
+        raise ReviewError("the flow diagram's numbers do not add up:\n  " + "\n  ".join(problems), file=str(paths.counts),
+                          fix="rebuild counts.json (snakemake --cores 2); if it persists, report it as a bug")
+    diagram_svg = diagram.svg(f"PRISMA 2020 flow diagram: {config['review']['title']}")
+    write_text(diagram_svg, paths.flow_diagram)
+    figures = build_figures(config, tables)
+    for figure in figures:
+        write_text(figure.svg, paths.figure(figure.name))
+
+    # the included studies
+    fields = coding_scheme(config)
+    reference = reference_field(config)
+    works = with_references(included_works(ledger, _records(paths)), evidence, reference)
+    write_csv(to_csv_frame(works), paths.included_csv, for_spreadsheet=True)
+    write_text(to_ris(works, [f.name for f in fields if f.name != reference]), paths.included_ris)
+
+    other = import_report[import_report["source_type"].isin(["website", "organisation", "citation"])]
+    grey_sources = {kind: list(dict.fromkeys(other.loc[other["source_type"] == kind, "database"]))
+                    for kind in ("website", "organisation", "citation")}
     agreement = {
         stage["name"]: read_table(paths.agreement(stage["name"])).to_dict("records") for stage in config["stages"]
     }
+    relative = {figure.name: f"../figures/{figure.name}.svg" for figure in figures}
+    inputs = ReportInputs(
+        config=config,
+        counts=counts,
+        tables=tables,
+        search_summary=summary,
+        figures=[{"name": f.name, "title": f.title, "path": relative[f.name]} for f in figures],
+        flow_diagram_path="../prisma/flow_diagram.svg",
+        agreement=agreement,
+        studies=works.to_dict("records"),
+        grey_sources=grey_sources,
+        evidence_fields=[f.label for f in fields if f.name != reference],
+        studies_coded=len(evidence),
+    )
     env = template_environment([paths.root / "templates", Path(args.templates)])
-    for name, text in render_sections(env, config, counts, tables, agreement).items():
+    sections = render_sections(env, inputs)
+    for name, text in sections.items():
         write_text(text, paths.report / f"{name}.md")
-    print(f"report sections written to {paths.report}")
+    svgs = {"../prisma/flow_diagram.svg": diagram_svg, **{relative[f.name]: f.svg for f in figures}}
+    write_text(render_html(env, config, sections, svgs), paths.report_html)
+    print(f"report: {len(sections)} sections, {paths.report_html}, the flow diagram, {len(figures)} figures, "
+          f"{len(works)} included studies (RIS, CSV)")
+    return 0
+
+
+def _previous_ledger(paths: ReviewPaths, config: dict[str, Any]):  # type: ignore[no-untyped-def]
+    from .csvio import read_table
+
+    marker = config["review"].get("previous_version") or {}
+    return read_table(paths.root / marker["ledger"]) if "ledger" in marker else None
+
+
+def step_changes(args: argparse.Namespace) -> int:
+    from .changes import find_changes
+    from .csvio import read_table, write_csv, write_text
+    from .report import template_environment
+    from .searchlog import read_search_log
+
+    paths = ReviewPaths(Path(args.root))
+    config = _config(paths)
+    ledger = read_table(paths.ledger)
+    ledger["round"] = ledger["round"].astype(int)
+    log = read_search_log(paths.search_log, paths.searches)
+    changes = find_changes(config, ledger, log, read_table(paths.decisions_table), _previous_ledger(paths, config))
+    orphans = read_table(paths.orphans) if paths.orphans.is_file() else None
+    write_csv(changes.rounds, paths.report / "changes.csv")
+    if changes.decisions is not None:
+        write_csv(changes.decisions, paths.report / "changes_decisions.csv")
+    if changes.removed is not None:
+        write_csv(changes.removed, paths.report / "changes_removed.csv")
+    env = template_environment([paths.root / "templates", Path(args.templates)])
+    text = env.get_template("changes.md.j2").render(
+        previous_rounds=changes.previous_rounds,
+        rounds=changes.rounds.to_dict("records"),
+        decisions=None if changes.decisions is None else changes.decisions.to_dict("records"),
+        removed=None if changes.removed is None else changes.removed.to_dict("records"),
+        orphans=[] if orphans is None else orphans.to_dict("records"),
+    )
+    write_text(text, paths.report / "changes.md")
+    new_works = int(changes.rounds["new_works"].sum())
+    print(f"changes: {len(changes.rounds)} rounds reported, {new_works} new works"
+          + (f", {len(changes.decisions)} decisions differ from the previous version" if changes.decisions is not None else "")
+          + (f", {len(changes.removed)} records of the previous version gone" if changes.removed is not None else ""))
+    return 0
+
+
+def step_freeze(args: argparse.Namespace) -> int:
+    """Keep a frozen copy of the ledger as the previous version of the review (run by a person)."""
+    import shutil
+
+    paths = ReviewPaths(Path(args.root))
+    target = paths.root / args.to
+    if not paths.ledger.is_file():
+        raise ReviewError("there is no ledger to freeze yet", file=paths.ledger, fix="run the pipeline first (snakemake --cores 2)")
+    if target.exists():
+        raise ReviewError("the file exists already and is never overwritten", file=target,
+                          fix="choose another name for this version, e.g. data/raw/versions/2016/ledger.csv")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(paths.ledger, target)
+    print(f"froze {paths.ledger} as {target}. To mark it as the previous version, add to config/config.yaml:\n"
+          f"review:\n  previous_version:\n    ledger: {args.to}")
     return 0
 
 
@@ -201,24 +350,23 @@ def step_status(args: argparse.Namespace) -> int:
 
 
 def step_check(args: argparse.Namespace) -> int:
+    """Check export files before adding them to the search log; exit 1 if any has a problem."""
     from .importers import read_export
-    from .records import BIBLIO_FIELDS
+    from .importers.check import describe_export
 
+    if args.hits is not None and len(args.files) != 1:
+        raise ReviewError("--hits gives the number of hits of one export: check one file at a time with it")
     status = 0
     for name in args.files:
         try:
             export = read_export(name)
         except ReviewError as error:
-            print(f"{name}: PROBLEM: {error.describe()}")
+            print(f"{name}\n  PROBLEM: {error.describe()}\n")
             status = 1
             continue
-        n = len(export.records)
-        print(f"{name}: {export.format}, {export.encoding}, {n} records")
-        for field in BIBLIO_FIELDS:
-            filled = sum(1 for r in export.records if r.fields.get(field))
-            print(f"  {field:<10} {filled:>6} of {n} ({100 * filled / n:.0f}%)")
-        for warning in export.warnings:
-            print(f"  warning: {warning}")
+        text, problems = describe_export(export, args.hits)
+        print(text + "\n")
+        status = max(status, 1 if problems else 0)
     return status
 
 
@@ -232,7 +380,9 @@ def build_parser() -> argparse.ArgumentParser:
         command.set_defaults(step=step)
         return command
 
-    add("import", step_import, "read every export in the search log into data/processed/records.csv")
+    imports = add("import", step_import, "read every export in the search log into data/processed/records.csv")
+    imports.add_argument("--max-workers", type=int, default=None,
+                         help="at most this many processes read the files (large searches use two)")
     add("dedupe", step_dedupe, "find duplicate records: data/processed/dedupe/")
     add("screen", step_screen, "read decision files; write outcomes, worksheets, conflicts, agreement")
     add("ledger", step_ledger, "build the ledger, counts.json and PRISMA.csv")
@@ -240,10 +390,15 @@ def build_parser() -> argparse.ArgumentParser:
     add("tables", step_tables, "check the evidence log and render the distribution tables")
     report = add("report", step_report, "render the report sections")
     report.add_argument("--templates", default=str(Path(__file__).resolve().parents[2] / "templates"))
+    changes = add("changes", step_changes, "what each search round brought and what changed since the previous version")
+    changes.add_argument("--templates", default=str(Path(__file__).resolve().parents[2] / "templates"))
+    freeze = add("freeze", step_freeze, "keep a frozen copy of the ledger as the previous version of the review")
+    freeze.add_argument("--to", default="data/raw/previous/ledger.csv", help="where to keep it, in the review folder")
     add("verify", step_verify, "check that every count adds up and is derived from the ledger")
     add("status", step_status, "what is pending, per stage and reviewer, and what to do next")
-    check = sub.add_parser("check", help="check export files before adding them: format, records, field coverage")
-    check.add_argument("files", nargs="+")
+    check = sub.add_parser("check", help="check export files before adding them: format, records, field coverage, problems")
+    check.add_argument("files", nargs="+", metavar="FILE", help="export files (RIS, BibTeX, MEDLINE, WoS, CSV/TSV/XLSX, EndNote XML...)")
+    check.add_argument("--hits", type=int, default=None, help="the number of results the database reported (one file only)")
     check.set_defaults(step=step_check)
     return parser
 

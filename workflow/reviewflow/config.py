@@ -136,6 +136,9 @@ def consistency_errors(config: dict[str, Any], file: str | Path) -> list[ReviewE
     """Checks a schema cannot express: names that must refer to each other."""
     errors: list[ReviewError] = []
     reviewers = set(config["reviewers"])
+    if "adjudication" in reviewers:
+        errors.append(ReviewError("key 'reviewers.adjudication': 'adjudication' names the file that settles conflicts, "
+                                  "not a reviewer", file=file, fix="give the reviewer another code"))
     names = [stage["name"] for stage in config["stages"]]
     for index, stage in enumerate(config["stages"]):
         key = f"stages[{index}]"
@@ -157,6 +160,18 @@ def consistency_errors(config: dict[str, Any], file: str | Path) -> list[ReviewE
             errors.append(
                 ReviewError(f"key '{key}.assignment.mode': dual or sample screening needs at least two reviewers", file=file)
             )
+        folded = [r.casefold() for r in stage["reviewers"]]
+        for reviewer in sorted({r for r in stage["reviewers"] if folded.count(r.casefold()) > 1}):
+            errors.append(ReviewError(f"key '{key}.reviewers': '{reviewer}' differs from another reviewer only in capitals, "
+                                      "and their decision files would be one file on Windows and macOS", file=file))
+    spellings: dict[str, tuple[str, str]] = {}
+    for word, decision in config.get("decisions", {}).get("synonyms", {}).items():
+        folded_word = " ".join(str(word).split()).lower()
+        if folded_word in spellings and spellings[folded_word][1] != decision:
+            errors.append(ReviewError(f"key 'decisions.synonyms': '{word}' and '{spellings[folded_word][0]}' are the same "
+                                      f"spelling (capitals and spaces do not count) but mean {decision} and "
+                                      f"{spellings[folded_word][1]}", file=file))
+        spellings[folded_word] = (str(word), decision)
     codes = [c["code"] for group in ("inclusion", "exclusion") for c in config["criteria"].get(group, [])]
     for code in sorted({c for c in codes if codes.count(c) > 1}):
         errors.append(ReviewError(f"key 'criteria': the code '{code}' is used twice", file=file))

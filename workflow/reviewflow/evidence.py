@@ -97,6 +97,13 @@ def check_evidence_log(
     cluster_of = dict(zip(ledger["record_id"], ledger["cluster_id"], strict=True))
     included = set(included_studies(ledger)["cluster_id"])
     errors: list[ReviewError] = []
+    absent = [f for f in fields if f.name not in log.columns]
+    for f in absent:
+        if f.required and len(log):
+            errors.append(ReviewError(f"the evidence log has no column '{f.name}' ({f.label}), a required field",
+                                      file=file, line=1, column=f.name,
+                                      fix="add the column to the header row; evidence_log_todo.csv has every column"))
+    reported_absent = {f.name for f in absent}
     rows = []
     seen: dict[str, int] = {}
     for row in log.to_dict("records"):
@@ -121,7 +128,7 @@ def check_evidence_log(
         for f in fields:
             cell = str(row.get(f.name, "") or "")
             values = split_values(cell) if f.multiple else ([cell.strip()] if cell.strip() else [])
-            if f.required and not values:
+            if f.required and not values and f.name not in reported_absent:
                 errors.append(ReviewError(f"the field '{f.name}' is required", file=file, row=number, column=f.name,
                                           fix=f"use one of {f.values}" if f.values else "fill it in"))
             if f.values:
@@ -147,15 +154,26 @@ def check_evidence_log(
 
 
 def evidence_todo(config: dict[str, Any], log: pd.DataFrame, ledger: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
-    """Ready rows for included studies the evidence log does not have yet."""
+    """Ready rows for included studies the evidence log does not have yet.
+
+    The bibliographic columns hold the best details of the study's records (an
+    empty field of one export filled from another); the reference field, when
+    the scheme has one, a reference formatted from them; the other coding
+    columns are empty.
+    """
+    from .included import format_reference, included_works, reference_field
+
     id_column = config["evidence_log"].get("id_column", "record_id")
     cluster_of = dict(zip(ledger["record_id"], ledger["cluster_id"], strict=True))
     coded = {cluster_of.get(r) for r in log[id_column]} if id_column in log else set()
-    todo = included_studies(ledger)
-    todo = todo[~todo["cluster_id"].isin(coded)]
-    info = records.set_index("record_id")
-    frame = info.loc[todo["cluster_id"], list(TODO_FIELDS)].reset_index(drop=True)
+    works = included_works(ledger, records)
+    todo = works[~works["cluster_id"].isin(coded)]
+    frame = todo[list(TODO_FIELDS)].reset_index(drop=True)
     frame.insert(0, id_column, todo["cluster_id"].tolist())
     for f in coding_scheme(config):
-        frame[f.name] = ""
+        if f.name not in frame.columns:
+            frame[f.name] = ""
+    field = reference_field(config)
+    if field:
+        frame[field] = [format_reference({str(k): v for k, v in work.items()}) for work in todo.to_dict("records")]
     return frame

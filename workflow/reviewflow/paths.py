@@ -88,6 +88,14 @@ class ReviewPaths:
         return self.screening / stage / "agreement.csv"
 
     @property
+    def orphans(self) -> Path:
+        return self.screening / "orphans.csv"
+
+    @property
+    def screening_summary(self) -> Path:
+        return self.screening / "summary.json"
+
+    @property
     def ledger(self) -> Path:
         return self.processed / "ledger.csv"
 
@@ -106,3 +114,27 @@ class ReviewPaths:
     @property
     def report(self) -> Path:
         return self.processed / "report"
+
+    # the report's artefacts (the report step)
+    @property
+    def figures(self) -> Path:
+        return self.processed / "figures"
+
+    def figure(self, name: str) -> Path:
+        return self.figures / f"{name}.svg"
+
+    @property
+    def flow_diagram(self) -> Path:
+        return self.processed / "prisma" / "flow_diagram.svg"
+
+    @property
+    def report_html(self) -> Path:
+        return self.report / "report.html"
+
+    @property
+    def included_ris(self) -> Path:
+        return self.report / "included_studies.ris"
+
+    @property
+    def included_csv(self) -> Path:
+        return self.report / "included_studies.csv"

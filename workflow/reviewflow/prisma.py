@@ -64,6 +64,19 @@ def _reasons(rows: pd.DataFrame, labels: dict[str, str]) -> str:
     return _by_name(rows["fate_reason"].map(lambda code: labels.get(code, code)))
 
 
+def is_update(config: dict[str, Any], ledger: pd.DataFrame) -> bool:
+    """Whether the review is an update of a previous version (PRISMA 2020 update variant)."""
+    return bool(config["review"].get("previous_version")) or bool((ledger["version"] == "previous").any())
+
+
+def previous_studies(ledger: pd.DataFrame) -> int:
+    """Works the previous version included: from its frozen ledger when kept, else as decided now."""
+    if ledger["previous_fate"].ne("").any():
+        return int(ledger.loc[ledger["previous_fate"] == "included", "cluster_id"].nunique())
+    previous = ledger[(ledger["cluster_version"] == "previous") & (ledger["role"] == "primary")]
+    return int((previous["fate"] == "included").sum())
+
+
 def full_text_stage(config: dict[str, Any]) -> dict[str, Any] | None:
     stages = [s for s in config["stages"] if s.get("full_text")]
     return stages[-1] if stages else None
@@ -73,11 +86,19 @@ def compute_counts(config: dict[str, Any], ledger: pd.DataFrame) -> dict[str, An
     """The flat counts object of ``counts.json``."""
     labels = {c["code"]: c.get("label") or c["text"] for c in config["criteria"]["exclusion"]}
     counts: dict[str, Any] = {}
+    all_records = ledger
+    in_databases = all_records["lane"] == "databases"
+    counts["search_rounds"] = int(all_records.loc[in_databases, "round"].nunique())
+    counts["other_search_rounds"] = int(all_records.loc[~in_databases, "round"].nunique())
+    counts["search_files"] = int(all_records["source_file"].nunique())
+    counts["records_imported"] = len(all_records)
+    # an update counts identification, screening and eligibility for the new records only
+    update = is_update(config, all_records)
+    ledger = all_records[all_records["version"] == "new"] if update else all_records
     db_lane = ledger["lane"] == "databases"
-    counts["search_rounds"] = int(ledger.loc[db_lane, "round"].nunique())
-    counts["other_search_rounds"] = int(ledger.loc[~db_lane, "round"].nunique())
-    counts["search_files"] = int(ledger["source_file"].nunique())
-    counts["records_imported"] = len(ledger)
+    if update:
+        counts["new_search_rounds"] = int(ledger["round"].nunique())
+        counts["records_previous_version"] = len(all_records) - len(ledger)
 
     # stages, counted on works (primary records), each lane where the stage applies
     primary = ledger[ledger["role"] == "primary"]
@@ -91,6 +112,12 @@ def compute_counts(config: dict[str, Any], ledger: pd.DataFrame) -> dict[str, An
         counts[f"{name}_pending"] = int((reached == "pending").sum())
         if stage.get("full_text"):
             counts[f"{name}_not_retrieved"] = int((reached == "not_retrieved").sum())
+        if f"{name}_conflict" in primary:  # disagreements between reviewers, and works two or more screened
+            conflict = primary[f"{name}_conflict"]
+            counts[f"{name}_conflicts_open"] = int((conflict == "open").sum())
+            counts[f"{name}_conflicts_resolved"] = int((conflict == "resolved").sum())
+            counts[f"{name}_double_screened"] = int((primary[f"{name}_reviewers"].str.count(";") >= 1).sum())
+    counts["conflicts_open"] = sum(counts.get(f"{s['name']}_conflicts_open", 0) for s in config["stages"])
 
     # PRISMA 2020: identification
     counts["database_results"] = int((ledger["source_type"] == "database").sum())
@@ -134,8 +161,8 @@ def compute_counts(config: dict[str, Any], ledger: pd.DataFrame) -> dict[str, An
     included = primary[primary["fate"] == "included"]
     counts["new_studies"] = len(included)
     counts["new_reports"] = len(included)
-    counts["previous_studies"] = 0
-    counts["previous_reports"] = 0
+    counts["previous_studies"] = previous_studies(all_records) if update else 0
+    counts["previous_reports"] = counts["previous_studies"]
     counts["total_studies"] = counts["previous_studies"] + counts["new_studies"]
     counts["total_reports"] = counts["previous_reports"] + counts["new_reports"]
     counts["pending"] = int((primary["fate"] == "pending").sum())
@@ -202,7 +229,24 @@ def check_counts(config: dict[str, Any], counts: dict[str, Any], ledger: pd.Data
         rule(f"{name} stage", c[f"{name}_screened"], c[f"{name}_included"] + c[f"{name}_excluded"] + c[f"{name}_pending"],
              f"{name}: screened = included + excluded + pending")
     rule("total_studies", c["total_studies"], c["previous_studies"] + c["new_studies"], "total = previous + new studies")
-    rule("fate counts", fates.get("included", 0), c["new_studies"], "records with fate 'included' = new studies")
-    rule("duplicates", fates.get("duplicate", 0), c["duplicates"] + c["other_duplicates"],
-         "records with fate 'duplicate' = duplicates in both lanes")
+    current = Counter(ledger.loc[ledger["version"] == "new", "fate"]) if is_update(config, ledger) else fates
+    rule("fate counts", current.get("included", 0), c["new_studies"], "new records with fate 'included' = new studies")
+    rule("duplicates", current.get("duplicate", 0), c["duplicates"] + c["other_duplicates"],
+         "new records with fate 'duplicate' = duplicates in both lanes")
     return problems
+
+
+def parse_named_counts(text: str) -> list[tuple[str, int]]:
+    """The inverse of the "Name, n; Name, n" strings of the counts (reasons, specific databases).
+
+    A name may itself hold commas: the count is what follows the last one.
+    """
+    pairs = []
+    for part in str(text).split("; "):
+        if not part.strip():
+            continue
+        name, _, number = part.rpartition(", ")
+        if not name or not number.strip().isdigit():
+            raise ValueError(f"'{part}' is not 'Name, n'")
+        pairs.append((name, int(number)))
+    return pairs

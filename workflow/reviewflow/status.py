@@ -1,6 +1,8 @@
-"""What is left to do: per stage and reviewer, records pending and conflicts open.
+"""What is left to do: per stage and reviewer, works pending, conflicts open, and what to do next.
 
-Kept free of pandas: Snakemake prints this summary at the end of every run.
+Read from the screening summary (``data/processed/screening/summary.json``)
+and ``counts.json``. Kept free of pandas: Snakemake prints this summary at the
+end of every run.
 """
 
 from __future__ import annotations
@@ -20,38 +22,88 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def status_text(paths: ReviewPaths, config: dict[str, Any]) -> str:
-    if not paths.counts.is_file():
-        return "status: nothing built yet; run the pipeline (snakemake --cores 2)"
-    counts = json.loads(paths.counts.read_text(encoding="utf-8"))
-    lines = ["review status", f"{'stage':<12} {'screened':>8} {'included':>9} {'excluded':>9} {'pending':>8} {'conflicts':>10}"]
-    todo: list[str] = []
-    for stage in config["stages"]:
-        name = stage["name"]
-        open_conflicts = sum(1 for row in _rows(paths.conflicts(name)) if row.get("status") == "open")
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def _agreement(stage: dict[str, Any]) -> str:
+    parts = [
+        f"{p['reviewer_a']}-{p['reviewer_b']}: {p['double_screened']} double-screened, {p['percent_agreement']}% agreed, "
+        f"kappa {p['cohens_kappa'] or 'undefined'}"
+        for p in stage["agreement"]
+    ]
+    group = stage.get("group_agreement")
+    if group:
+        kappa = group["fleiss_kappa"] if group["fleiss_kappa"] is not None else "undefined"
+        parts.append(f"{'/'.join(group['reviewers'])}: {group['works']} screened by 3 or more, Fleiss' kappa {kappa}")
+    return "; ".join(parts)
+
+
+def stage_lines(summary: dict[str, Any]) -> list[str]:
+    """The table of stages and, under each, its reviewers."""
+    lines = [f"{'stage':<12} {'works':>6} {'included':>9} {'excluded':>9} {'pending':>8} {'conflicts':>10}"]
+    for stage in summary["stages"]:
         lines.append(
-            f"{name:<12} {counts[f'{name}_screened']:>8} {counts[f'{name}_included']:>9} "
-            f"{counts[f'{name}_excluded']:>9} {counts[f'{name}_pending']:>8} {open_conflicts:>10}"
+            f"{stage['stage']:<12} {stage['reached']:>6} {stage['included']:>9} "
+            f"{stage['excluded'] + stage['not_retrieved']:>9} {stage['pending']:>8} {stage['conflicts_open']:>5} open"
         )
-        for reviewer in stage["reviewers"]:
-            waiting = len(_rows(paths.worksheet(name, reviewer)))
-            if waiting:
+        people = [
+            f"{r['reviewer']} {r['works_decided']} decided, {r['to_screen']} to screen"
+            + (f", {r['maybe_waiting']} maybe" if r["maybe_waiting"] else "")
+            for r in stage["reviewers"]
+        ]
+        lines.append("  reviewers: " + "; ".join(people))
+        if stage["agreement"] or stage.get("group_agreement"):
+            lines.append("  agreement (maybe counted as include): " + _agreement(stage))
+    return lines
+
+
+def next_steps(paths: ReviewPaths, summary: dict[str, Any]) -> list[str]:
+    todo: list[str] = []
+    for stage in summary["stages"]:
+        name = stage["stage"]
+        for r in stage["reviewers"]:
+            if r["to_screen"]:
                 todo.append(
-                    f"- {reviewer}: {waiting} records to screen at {name}: fill {paths.worksheet(name, reviewer)} "
-                    f"and save the rows into {paths.decision_file(name, reviewer)}"
+                    f"- {r['reviewer']}: screen {_plural(r['to_screen'], 'work')} at {name}: fill "
+                    f"{paths.worksheet(name, r['reviewer'])} and save the rows into {paths.decision_file(name, r['reviewer'])}"
                 )
-        if open_conflicts:
+            if r["maybe_waiting"]:
+                todo.append(
+                    f"- {r['reviewer']}: {_plural(r['maybe_waiting'], 'maybe')} at {name} need a firm decision: change "
+                    f"them to include or exclude in {paths.decision_file(name, r['reviewer'])}"
+                )
+        if stage["conflicts_open"]:
+            who = f"{stage['adjudicator']}: settle" if stage["adjudicator"] else "settle"
             todo.append(
-                f"- {open_conflicts} open conflicts at {name}: see {paths.conflicts(name)}; "
-                f"settle them in {paths.adjudication_file(name)}"
+                f"- {who} {_plural(stage['conflicts_open'], 'open conflict')} at {name}: fill decision (and reason) on the "
+                f"open rows of {paths.conflicts(name)} and save them into {paths.adjudication_file(name)}"
             )
-    orphans = _rows(paths.screening / "orphans.csv")
-    if orphans:
-        todo.append(f"- {len(orphans)} decisions name records no longer in the searches: see {paths.screening / 'orphans.csv'}")
+        if stage["held"]:
+            todo.append(f"- {_plural(stage['held'], 'decision')} at {name} wait for their works to pass the stage before")
+    if summary["orphans"]:
+        todo.append(
+            f"- {_plural(summary['orphans'], 'decision')} name records no longer in the searches: see {paths.orphans} "
+            "(restore the export, or delete those rows)"
+        )
+    for file, rows in summary["undecided_rows"].items():
+        todo.append(f"- {file} has {_plural(rows, 'row')} with no decision yet")
+    todo += [f"- warning: {w}" for w in summary["warnings"] if "no longer in the searches" not in w]
     coding = _rows(paths.processed / "evidence_log_todo.csv")
     if coding:
         todo.append(f"- {len(coding)} included studies need coding: copy their rows from "
                     f"{paths.processed / 'evidence_log_todo.csv'} into {paths.evidence_log}")
-    lines.append(f"included: {counts['new_studies']} studies; works still pending: {counts['pending']}")
+    return todo
+
+
+def status_text(paths: ReviewPaths, config: dict[str, Any]) -> str:
+    if not paths.screening_summary.is_file():
+        return "status: nothing screened yet; run the pipeline (snakemake --cores 2)"
+    summary = json.loads(paths.screening_summary.read_text(encoding="utf-8"))
+    lines = ["review status", *stage_lines(summary)]
+    if paths.counts.is_file():
+        counts = json.loads(paths.counts.read_text(encoding="utf-8"))
+        lines.append(f"included: {counts['new_studies']} studies; works still pending: {counts['pending']}")
+    todo = next_steps(paths, summary)
     lines += ["next:", *todo] if todo else ["next: nothing is pending"]
     return "\n".join(lines)

@@ -71,6 +71,19 @@ def decision_files():
     return found
 
 
+def previous_ledger():
+    """The frozen ledger of the previous version of the review, when the config names one."""
+    marker = config["review"].get("previous_version") or {}
+    return [marker["ledger"]] if "ledger" in marker else []
+
+
+def changes_details():
+    """The comparisons with the previous version need its frozen ledger."""
+    if not previous_ledger():
+        return []
+    return [str(P.report / "changes_decisions.csv"), str(P.report / "changes_removed.csv")]
+
+
 def optional(path):
     return [str(path)] if Path(path).is_file() else []
 
@@ -88,21 +101,14 @@ def template_files():
     return sorted({str(p.resolve()) for folder in (TEMPLATES, Path("templates")) for p in folder.glob("*.j2")})
 
 
-def report_sections():
-    return [str(P.report / f"{name}.md") for name in ("methods", "tables")]
-
-
-def table_files():
-    return [str(P.tables / f"{t['name']}.{ext}") for t in config.get("tables", []) for ext in ("csv", "md")]
-
-
 def all_outputs():
     return [
-        *report_sections(),
-        *table_files(),
+        *report_files(),  # workflow/rules/report.smk
+        *table_files(),  # workflow/rules/evidence.smk
         str(P.prisma_csv),
         str(P.processed / "evidence_log_todo.csv"),
         str(P.processed / "verify.txt"),
+        str(P.report / "changes.md"),
         *worksheet_files(),
     ]
 

@@ -1,3 +1,16 @@
+# The evidence log: rows to add for newly included studies (its own job, so the
+# to-do list is written even while the log is incomplete), then the checked log
+# and the distribution tables with the search summary.
+
+TABLE_FORMATS = ("csv", "md", "html", "tex")
+
+
+def table_files():
+    """Every table in every format: the configured ones and the search summary."""
+    names = [t["name"] for t in config.get("tables", [])] + ["search_summary"]
+    return [str(P.tables / f"{name}.{ext}") for name in names for ext in TABLE_FORMATS]
+
+
 rule evidence_todo:
     input:
         config=P.config,
@@ -16,9 +29,11 @@ rule evidence_todo:
 
 
 rule tables:
+    priority: 1  # on the critical path to the report: before evidence_todo and verification
     input:
         config=P.config,
         ledger=P.ledger,
+        import_report=P.import_report,
         evidence_log=optional(P.evidence_log),
     output:
         evidence=P.processed / "evidence_log.csv",

@@ -8,8 +8,9 @@ rule import_records:
         report=P.import_report,
     log:
         LOGS / "import.log",
+    threads: 2  # large searches are read in two worker processes
     params:
         cli=CLI,
         code=CODE_VERSION,
     shell:
-        "{params.cli} import 2>&1 | tee {log}"
+        "{params.cli} import --max-workers {threads} 2>&1 | tee {log}"

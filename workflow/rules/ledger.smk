@@ -4,6 +4,7 @@ rule ledger:
         records=P.records,
         clusters=P.clusters,
         outcomes=P.screening / "outcomes.csv",
+        previous_ledger=previous_ledger(),
     output:
         ledger=P.ledger,
         counts=P.counts,

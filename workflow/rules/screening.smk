@@ -1,13 +1,18 @@
+# Screening: one job for every stage (a stage's works depend on the stage
+# before). Reads the decision files; writes outcomes, worksheets, conflicts,
+# agreement and the summary that `snakemake status` prints.
 rule screen:
     input:
         config=P.config,
         records=P.records,
         clusters=P.clusters,
+        search_log=P.search_log,
         decisions=decision_files(),
     output:
         decisions=P.decisions_table,
         outcomes=P.screening / "outcomes.csv",
-        orphans=P.screening / "orphans.csv",
+        orphans=P.orphans,
+        summary=P.screening_summary,
         worksheets=worksheet_files(),
         conflicts=[str(P.conflicts(s)) for s in STAGES],
         agreement=[str(P.agreement(s)) for s in STAGES],

@@ -33,6 +33,7 @@ RULE_STRENGTH = {
     "preprint": 4,
     "title+abstract": 5,
     "locator+authors": 6,
+    "title+url": 7,
     "registry": 7,
     "title+year": 8,
 }

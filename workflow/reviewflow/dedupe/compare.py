@@ -38,6 +38,7 @@ Rules that make a pair the same work (the first that holds names the rule):
   ``title+abstract``   titles alike, abstracts alike, authors not against it;
   ``locator+authors``  same volume and page range, same year and authors
                        (titles translated or reworded);
+  ``title+url``        titles alike, the same web address (a report listed by two websites);
   ``registry``         two entries of one trial registration (same registry number);
   ``title+year``       identical long titles (six words or more), same year, authors
                        missing and journals not against it.
@@ -396,7 +397,11 @@ def compare_records(prep: Prepared, i: int, j: int, settings: dict[str, Any]) ->
         first_i, first_j = authors_i[0], authors_j[0]
         ev.first_author = _same_name(first_i, first_j)
         k = min(len(authors_i), len(authors_j))
-        if k == max(len(authors_i), len(authors_j)):
+        words_i, words_j = prep.author_words[i], prep.author_words[j]
+        if not ev.first_author and len(words_i) >= 2 and words_i == words_j:
+            # the same names split into authors differently (an organisation's name cut at its comma)
+            ev.first_author, ev.authors, ev.authors_prefix = True, 1.0, 1.0
+        elif k == max(len(authors_i), len(authors_j)):
             ev.authors_prefix = ev.authors
         else:
             ev.authors_prefix = _ratio(" ".join(authors_i[:k]), " ".join(authors_j[:k]))
@@ -527,6 +532,8 @@ def decide(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> Decision
 
     if title >= TITLE_CLOSE and locator_same and ev.year != "two apart":
         return Decision("same", "title+locator", title, ev)
+    if title >= TITLE_CLOSE and prep.url[i] and prep.url[i] == prep.url[j]:
+        return Decision("same", "title+url", title, ev)
     registry_i, registry_j = prep.registry[i], prep.registry[j]
     if prep.kind[i] == prep.kind[j] == "registry" and registry_i & registry_j and title >= TITLE_FLOOR:
         return Decision("same", "registry", title, ev)

@@ -316,6 +316,26 @@ def _surname_key(name: str) -> str:
     return _JOINED_PARTICLE.sub("", "".join(kept))
 
 
+def author_words(authors: str) -> frozenset[str]:
+    """Every name word of the author field, however it is split into authors.
+
+    "Social Policy Research Unit, York University" and "Unit, Social Policy
+    Research; York University" (one organisation split at its comma) give the
+    same words.
+    """
+    if not authors:
+        return _NO_WORDS
+    return frozenset(w for w in _NON_WORD.split(fold(authors)) if len(w) >= 2 and w not in NAME_PARTICLES)
+
+
+def url_key(url: str) -> str:
+    """A web address without scheme, "www.", fragment or trailing slash ("" when it names no page)."""
+    text = (url or "").strip().lower()
+    text = re.sub(r"^[a-z]+://", "", text).split("#", 1)[0].rstrip("/")
+    text = text.removeprefix("www.")
+    return text if "/" in text and len(text.split("/", 1)[1]) >= 3 else ""
+
+
 def author_keys(authors: str) -> tuple[str, ...]:
     """Surnames of the authors in order, as folded keys without particles.
 

@@ -11,12 +11,14 @@ from .normalise import (
     TitleForms,
     abstract_form,
     author_keys,
+    author_words,
     doi_key,
     first_page,
     journal_forms,
     publication_kind,
     registry_ids,
     title_forms,
+    url_key,
     volume_key,
     year_number,
 )
@@ -33,6 +35,7 @@ class Prepared:
     title_full: list[str]
     authors: list[tuple[str, ...]]
     authors_text: list[str]  # surname keys joined by spaces
+    author_words: list[frozenset[str]]  # every name word, however the field is split into authors
     year: np.ndarray  # int, 0 when unknown
     journal: list[tuple[tuple[str, ...], ...]]
     volume: list[str]
@@ -41,6 +44,7 @@ class Prepared:
     abstract: list[str]
     kind: list[str]
     registry: list[frozenset[str]]
+    url: list[str]  # url_key of the record's web address
 
     def __len__(self) -> int:
         return len(self.record_id)
@@ -66,7 +70,8 @@ def prepare(records: pd.DataFrame) -> Prepared:
     kind_field = _column(records, "type")
     abstract_text = _column(records, "abstract")
     titles = [title_forms(t) for t in title]
-    authors = [author_keys(a) for a in _column(records, "authors")]
+    author_text = _column(records, "authors")
+    authors = [author_keys(a) for a in author_text]
     pages = [first_page(p) for p in _column(records, "pages")]
     rounds = records["round"].astype(int).to_numpy() if "round" in records else np.ones(len(records), dtype=int)
     return Prepared(
@@ -77,6 +82,7 @@ def prepare(records: pd.DataFrame) -> Prepared:
         title_full=[t.full for t in titles],
         authors=authors,
         authors_text=[" ".join(a) for a in authors],
+        author_words=[author_words(a) for a in author_text],
         year=np.array([year_number(y) for y in _column(records, "year")], dtype=np.int32),
         journal=[journal_forms(j) for j in journal_text],
         volume=[volume_key(v) for v in _column(records, "volume")],
@@ -88,4 +94,5 @@ def prepare(records: pd.DataFrame) -> Prepared:
             for k, j, p, d, u in zip(kind_field, journal_text, publisher, doi, url, strict=True)
         ],
         registry=[registry_ids(t, u, j, d) for t, u, j, d in zip(title, url, journal_text, doi, strict=True)],
+        url=[url_key(u) for u in url],
     )

@@ -3,38 +3,53 @@
 ``read_export(path)`` is the one entry point: it returns every record of the
 file (normalised fields, every original field, the line it starts on) or
 raises :class:`reviewflow.errors.ReviewError` naming the file, the line and
-what is wrong. A record is never skipped in silence.
+what is wrong. A record is never skipped in silence: where a format has a
+record marker that can be counted without parsing (RIS ``TY``, Web of
+Science ``PT``, MEDLINE ``PMID``, XML ``<record>``, ProQuest "Document N of
+M", Ovid ``<N>``), the records read must match that count.
 """
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ReviewError
-from .base import ParsedExport, ParsedRecord, decode_bytes
-from .bibtex import looks_like_bibtex, parse_bibtex
-from .ris import looks_like_ris, parse_ris
-from .tabular import parse_delimited
+from .base import ParsedExport, ParsedRecord, decode_bytes, gc_paused
+from .bibtex import parse_bibtex
+from .detect import FORMATS, detect_format, sniff_binary
+from .endnote_xml import count_xml_records, parse_endnote_xml
+from .medline import count_medline_records, parse_medline
+from .ovid import count_ovid_records, parse_ovid
+from .proquest import count_proquest_records, parse_proquest
+from .refer import parse_refer
+from .ris import count_ris_records, parse_ris
+from .tabular import read_delimited, read_xlsx, sniff_delimiter, table_records
+from .wos import count_wos_records, parse_wos
 
-__all__ = ["ParsedExport", "ParsedRecord", "detect_format", "read_export"]
+__all__ = ["FORMATS", "ParsedExport", "ParsedRecord", "detect_format", "read_export", "read_export_bytes"]
 
-
-def detect_format(text: str) -> str:
-    """The export format from the file's content (extensions lie)."""
-    head = text.lstrip()[:20000]
-    if looks_like_ris(head):
-        return "ris"
-    if head.startswith("@") or looks_like_bibtex(head):
-        return "bibtex"
-    first_line = head.split("\n", 1)[0]
-    if first_line.count("\t") >= 2:
-        return "tsv"
-    if first_line.count(",") >= 1 or first_line.count(";") >= 2:
-        return "csv"
-    return "unknown"
+_COUNTERS: dict[str, Callable[[str], int | None]] = {
+    "ris": count_ris_records,
+    "wos": count_wos_records,
+    "medline": count_medline_records,
+    "endnote-xml": count_xml_records,
+    "proquest": count_proquest_records,
+    "ovid": count_ovid_records,
+}
+_MARKERS = {
+    "ris": "'TY  - ' lines",
+    "wos": "'PT' lines",
+    "medline": "'PMID- ' lines",
+    "endnote-xml": "<record> elements",
+    "proquest": "'Document N of M' lines",
+    "ovid": "'<N>' record numbers",
+}
 
 
 def read_export(path: str | Path) -> ParsedExport:
+    """Every record of one export file (see the module's docstring)."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -44,26 +59,71 @@ def read_export(path: str | Path) -> ParsedExport:
             file=path,
             fix="check the 'file' column of data/raw/searches.csv (paths are relative to data/raw/searches/)",
         ) from None
-    decoded = decode_bytes(data, path)
-    fmt = detect_format(decoded.text)
-    if fmt == "ris":
-        records = parse_ris(decoded.text, path)
-    elif fmt == "bibtex":
-        records = parse_bibtex(decoded.text, path)
-    elif fmt == "csv":
-        records = parse_delimited(decoded.text, path, ",")
-    elif fmt == "tsv":
-        records = parse_delimited(decoded.text, path, "\t")
-    else:
+    except IsADirectoryError:
+        raise ReviewError("this is a folder, not an export file", file=path, fix="name the export file itself") from None
+    return read_export_bytes(data, path)
+
+
+def read_export_bytes(data: bytes, path: Path) -> ParsedExport:
+    """Every record of an export file's bytes (``path`` names it in messages)."""
+    with gc_paused():
+        return _read(data, path)
+
+
+def _read(data: bytes, path: Path) -> ParsedExport:
+    if not data.strip():
         raise ReviewError(
-            "the format of this file is not recognised: it is not RIS, BibTeX, CSV or TSV",
+            "the file is empty",
             file=path,
-            fix="export the search results again in one of these formats",
+            fix="export the search results again; an export with no results should not be listed in the search log",
         )
-    if not records:
+    warnings: list[str] = []
+    if sniff_binary(data, path) == "xlsx":
+        records, dialect = table_records(read_xlsx(data, path), path, warnings)
+        return _checked(ParsedExport(path, "xlsx", "xlsx", records, warnings, dialect))
+    decoded = decode_bytes(data, path)
+    warnings.extend(decoded.warnings)
+    text = decoded.text
+    fmt = detect_format(text, path)
+    dialect = ""
+    stated_total: int | None = None
+    if fmt == "ris":
+        records = parse_ris(text, path, warnings)
+    elif fmt == "bibtex":
+        records = parse_bibtex(text, path, warnings)
+    elif fmt == "medline":
+        records = parse_medline(text, path, warnings)
+    elif fmt == "wos":
+        records = parse_wos(text, path, warnings)
+    elif fmt == "ovid":
+        records = parse_ovid(text, path, warnings)
+    elif fmt == "refer":
+        records = parse_refer(text, path, warnings)
+    elif fmt == "endnote-xml":
+        records = parse_endnote_xml(text, path, warnings)
+    elif fmt == "proquest":
+        records, stated_total = parse_proquest(text, path, warnings)
+    elif fmt == "wos-tab":
+        records, dialect = table_records(read_delimited(text, path, "\t", quoting=csv.QUOTE_NONE), path, warnings, wos=True)
+    else:  # csv, tsv
+        records, dialect = table_records(read_delimited(text, path, sniff_delimiter(text)), path, warnings)
+    export = ParsedExport(path, fmt, decoded.encoding, records, warnings, dialect, stated_total)
+    expected = _COUNTERS[fmt](text) if fmt in _COUNTERS else None
+    if expected is not None and expected != len(records):
         raise ReviewError(
-            f"no records were found in this {fmt} file",
+            f"the file has {expected} {_MARKERS[fmt]} but {len(records)} records were read: "
+            "a record is malformed (a missing blank line or end line?)",
             file=path,
+            fix="check the records around the ones named in the warnings, or export the file again",
+        )
+    return _checked(export)
+
+
+def _checked(export: ParsedExport) -> ParsedExport:
+    if not export.records:
+        raise ReviewError(
+            f"no records were found in this {FORMATS[export.format]} file",
+            file=export.path,
             fix="check that the export is complete; an export with no results should not be listed in the search log",
         )
-    return ParsedExport(path=path, format=fmt, encoding=decoded.encoding, records=records)
+    return export

@@ -1,4 +1,16 @@
-"""RIS (``TY  - `` ... ``ER  -``), read by hand: the common libraries lose records."""
+"""RIS (``TY  - `` ... ``ER  - ``), read by hand: the common libraries lose records.
+
+Handles every dialect seen in real exports: a preamble before the first
+record (JSTOR), record numbers between records (Ovid's ``1.``), untagged
+continuation lines (EndNote's affiliations, Rayyan's and EndNote's one
+keyword per line, Citavi's notes), tags written many times (AD, SN, DO, M1,
+KW ...: every value is kept), a missing ``ER`` between two records (the
+records are kept apart, with a warning), and DOIs in DO, L3, M3, N1 or a URL.
+
+A record is never merged into another, and never dropped: a last record
+without ``ER`` (a truncated download) and a field outside any record are
+errors naming the line.
+"""
 
 from __future__ import annotations
 
@@ -6,101 +18,190 @@ import re
 from pathlib import Path
 
 from ..errors import ReviewError
-from .base import ParsedRecord, Raw
+from .base import ParsedRecord, Raw, shorten
 from .normalise import (
     clean_text,
-    find_doi,
+    first_doi,
     join_authors,
     join_list,
     join_pages,
-    normalise_isbn,
-    normalise_issn,
+    normalise_language,
     normalise_type,
     normalise_year,
+    split_issn_isbn,
+    split_values,
 )
 
+#: ``TY  - JOUR``: two characters, two spaces, a hyphen, a space, the value.
 TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
+#: Some writers use one space before the hyphen; accepted when the whole file does.
+LOOSE_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*))?$")
+#: Fields that only a record's own lines carry: found after an ``ER`` they mean a record lost its ``TY``.
+RECORD_TAGS = {"TI", "T1", "AU", "A1", "PY", "Y1", "AB", "N2", "JO", "JF", "T2"}
+_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_UPPER_OR_DIGIT = _UPPER | frozenset("0123456789")
+_RECORD_NUMBER = re.compile(r"^\s*(?:\d+\.?|<\s*\d+\.?\s*>)\s*$")
 
 
 def looks_like_ris(text: str) -> bool:
-    return re.search(r"^TY  - ", text, re.MULTILINE) is not None
+    return re.search(r"^TY {1,2}- ", text, re.MULTILINE) is not None
 
 
-def parse_ris(text: str, path: Path) -> list[ParsedRecord]:
+def count_ris_records(text: str) -> int:
+    """Records by an independent count: the ``TY`` lines (counted with plain string search: fast)."""
+    return sum(text.count(f"\n{start}") + text.startswith(start) for start in ("TY  -", "TY -"))
+
+
+def parse_ris(text: str, path: Path, warnings: list[str] | None = None) -> list[ParsedRecord]:
+    warnings = warnings if warnings is not None else []
+    tag_line = TAG_LINE if re.search(r"^TY  -", text, re.MULTILINE) else LOOSE_TAG_LINE
+    match_tag = tag_line.match
+    value = ""
     records: list[ParsedRecord] = []
     raw: Raw | None = None
     start_line = 0
-    last_tag: str | None = None
+    last_values: list[str] | None = None
+    ended_records = 0
+    unended: list[int] = []
+    outside: list[tuple[int, str]] = []
+    trailing: list[int] = []  # lines of fields written after a record's ER
+    last_trailing: list[str] | None = None
+    strict = tag_line is TAG_LINE
     for number, line in enumerate(text.split("\n"), start=1):
-        match = TAG_LINE.match(line.rstrip())
-        if match:
-            tag, value = match.group(1), (match.group(2) or "").strip()
+        if strict:
+            # the regular expression, spelt out for speed: "XY  - value" or "XY  -"
+            if (
+                line[2:5] == "  -"
+                and line[0] in _UPPER
+                and line[1] in _UPPER_OR_DIGIT
+                and (len(line) == 5 or line[5] == " " or not line[5:].strip())
+            ):
+                tag, value = line[:2], line[6:].strip()
+            else:
+                tag = ""
+        else:
+            match = match_tag(line.rstrip())
+            tag, value = (match.group(1), (match.group(2) or "").strip()) if match else ("", "")
+        if tag:
             if tag == "TY":
+                last_trailing = None
                 if raw is not None:
-                    raise ReviewError(
-                        f"a new record starts (TY) before the record that began on line {start_line} ended (ER)",
-                        file=path,
-                        line=number,
-                        fix="add the missing 'ER  - ' line, or export the file again",
-                    )
-                raw, start_line, last_tag = {"TY": [value]}, number, "TY"
+                    unended.append(start_line)
+                    records.append(ParsedRecord(ris_fields(raw), raw, start_line))
+                raw, start_line = {"TY": [value]}, number
+                last_values = raw["TY"]
                 continue
             if raw is None:
-                # header lines before the first record (e.g. JSTOR's "Provider:")
+                if tag == "ER":
+                    continue  # a stray end line: nothing to lose
+                if not records or tag in RECORD_TAGS:
+                    raise ReviewError(
+                        f"the field '{tag}' is outside any record: no 'TY  - ' line starts a record before it",
+                        file=path,
+                        line=number,
+                        fix="add the record's 'TY  - ' line, or export the file again",
+                    )
+                # a field written after the record's end line (Ovid's NL): it belongs to that record
+                trailing.append(number)
+                previous = records[-1]
+                values = previous.raw.setdefault(tag, [])
+                values.append(value)
+                last_trailing = values
                 continue
             if tag == "ER":
                 records.append(ParsedRecord(ris_fields(raw), raw, start_line))
-                raw, last_tag = None, None
+                ended_records += 1
+                raw, last_values = None, None
                 continue
-            raw.setdefault(tag, []).append(value)
-            last_tag = tag
-        elif raw is not None and line.strip() and last_tag is not None:
-            # a continuation line without a tag belongs to the previous value
-            raw[last_tag][-1] = f"{raw[last_tag][-1]}\n{line.strip()}".strip()
+            values = raw.get(tag)
+            if values is None:
+                values = raw[tag] = []
+            values.append(value)
+            last_values = values
+        elif raw is not None:
+            if line.strip() and last_values is not None:
+                # a continuation line without a tag belongs to the value above it
+                last_values[-1] = f"{last_values[-1]}\n{line.strip()}".strip()
+        elif not line.strip():
+            last_trailing = None  # a blank line ends a field written after ER
+        elif last_trailing is not None:
+            last_trailing[-1] = f"{last_trailing[-1]}\n{line.strip()}".strip()
+        elif not _RECORD_NUMBER.match(line):
+            outside.append((number, line.strip()))
     if raw is not None:
-        raise ReviewError(
-            f"the last record (line {start_line}) has no end line 'ER  - ': the file looks truncated",
-            file=path,
-            line=start_line,
-            fix="download the export again; if the file is complete, add 'ER  - ' after the last record",
+        if ended_records:
+            raise ReviewError(
+                f"the last record (line {start_line}) has no end line 'ER  - ' although the others have one: "
+                "the file looks truncated",
+                file=path,
+                line=start_line,
+                fix="download the export again; if the file is complete, add 'ER  - ' after the last record",
+            )
+        records.append(ParsedRecord(ris_fields(raw), raw, start_line))
+        warnings.append("no record ends with 'ER  - ': each 'TY  - ' line was taken as the start of a record")
+    elif unended:
+        shown = ", ".join(str(n) for n in unended[:10]) + (" ..." if len(unended) > 10 else "")
+        warnings.append(
+            f"{len(unended)} record(s) have no end line 'ER  - ' before the next 'TY  - ' (records starting on line {shown}); "
+            "they were kept as separate records"
+        )
+    if trailing:
+        for record in records:
+            record.fields = ris_fields(record.raw)
+        warnings.append(
+            f"{len(trailing)} field(s) come after a record's end line 'ER  - ' (first on line {trailing[0]}); "
+            "each was kept with the record before it"
+        )
+    if outside:
+        first_number, first_text = outside[0]
+        warnings.append(
+            f"{len(outside)} line(s) outside the records were not read as part of a record "
+            f"(line {first_number}: '{shorten(first_text)}')"
         )
     return records
 
 
 def _first(raw: Raw, *tags: str) -> str:
     for tag in tags:
-        for value in raw.get(tag, []):
+        for value in raw.get(tag, ()):
             if value.strip():
                 return value
     return ""
 
 
 def _all(raw: Raw, *tags: str) -> list[str]:
-    values: list[str] = []
-    for tag in tags:
-        values.extend(raw.get(tag, []))
-    return values
+    return [value for tag in tags if tag in raw for value in raw[tag]]
+
+
+_BOOK_TYPES = {"BOOK", "EBOOK", "EDBOOK"}
+_URL_TAGS = ("UR", "L2", "LK", "L1", "L4")
 
 
 def ris_fields(raw: Raw) -> dict[str, str]:
-    authors = [a for value in _all(raw, "AU", "A1") for a in value.split("\n")]
-    keywords = [k for value in _all(raw, "KW") for k in value.split("\n")]
-    journal = _first(raw, "T2", "JF", "JO", "JA", "J2", "BT") if _first(raw, "TY") not in ("BOOK",) else ""
+    kind = _first(raw, "TY").strip().upper()
+    authors = split_values(_all(raw, "AU", "A1"), "\n") or split_values(_all(raw, "A2", "ED"), "\n")
+    keywords = split_values(_all(raw, "KW", "DE"), "\n;")
+    title = _first(raw, "TI", "T1", "CT") or (_first(raw, "BT") if kind in _BOOK_TYPES else "")
+    journal = "" if kind in _BOOK_TYPES else _first(raw, "T2", "JF", "JO", "JA", "J2", "J1", "BT")
+    issn, isbn = split_issn_isbn(*_all(raw, "SN"))
+    if kind in _BOOK_TYPES or kind in {"CHAP", "ECHAP"}:
+        issn = issn if not isbn else ""
+    urls = _all(raw, *_URL_TAGS)
     return {
-        "title": clean_text(_first(raw, "TI", "T1", "CT")),
+        "title": clean_text(title),
         "authors": join_authors(authors),
-        "year": normalise_year(_first(raw, "PY"), _first(raw, "Y1"), _first(raw, "DA"), _first(raw, "Y2")),
+        "year": normalise_year(_first(raw, "PY"), _first(raw, "Y1"), _first(raw, "DA")),
         "journal": clean_text(journal),
         "volume": clean_text(_first(raw, "VL", "VO")),
         "issue": clean_text(_first(raw, "IS", "CP")),
         "pages": join_pages(_first(raw, "SP"), _first(raw, "EP")),
-        "doi": find_doi(*_all(raw, "DO", "L3", "M3", "UR", "N1", "L1", "L2", "LK")),
+        "doi": first_doi(_all(raw, "DO", "DI", "L3", "M3"), urls, _all(raw, "N1", "M1", "M2", "AN", "C7")),
         "abstract": clean_text(_first(raw, "AB", "N2")),
         "keywords": join_list(keywords),
-        "language": clean_text(_first(raw, "LA")),
-        "type": normalise_type(_first(raw, "TY")),
-        "url": clean_text(_first(raw, "UR", "L2", "LK")),
-        "issn": normalise_issn(*_all(raw, "SN")) if _first(raw, "TY") not in ("BOOK", "CHAP") else "",
-        "isbn": normalise_isbn(*_all(raw, "SN")) if _first(raw, "TY") in ("BOOK", "CHAP", "EBOOK", "ECHAP") else "",
+        "language": normalise_language(*_all(raw, "LA")),
+        "type": normalise_type(kind),
+        "url": clean_text(next((u.split("\n")[0] for u in urls if u.strip()), "")),
+        "issn": issn,
+        "isbn": isbn,
         "publisher": clean_text(_first(raw, "PB")),
     }

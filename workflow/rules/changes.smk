@@ -1,0 +1,21 @@
+rule changes:
+    input:
+        config=P.config,
+        ledger=P.ledger,
+        search_log=P.search_log,
+        decisions=P.decisions_table,
+        orphans=P.orphans,
+        previous_ledger=previous_ledger(),
+        templates=template_files(),
+    output:
+        rounds=P.report / "changes.csv",
+        report=P.report / "changes.md",
+        details=changes_details(),
+    log:
+        LOGS / "changes.log",
+    params:
+        cli=CLI,
+        code=CODE_VERSION,
+        templates=TEMPLATES,
+    shell:
+        "{params.cli} changes --templates {params.templates:q} 2>&1 | tee {log}"
