@@ -398,7 +398,7 @@ def compare_records(prep: Prepared, i: int, j: int, settings: dict[str, Any]) ->
         ev.first_author = _same_name(first_i, first_j)
         k = min(len(authors_i), len(authors_j))
         words_i, words_j = prep.author_words[i], prep.author_words[j]
-        if not ev.first_author and len(words_i) >= 2 and words_i == words_j:
+        if not ev.first_author and " " in words_i and words_i == words_j:
             # the same names split into authors differently (an organisation's name cut at its comma)
             ev.first_author, ev.authors, ev.authors_prefix = True, 1.0, 1.0
         elif k == max(len(authors_i), len(authors_j)):

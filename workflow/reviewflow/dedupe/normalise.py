@@ -316,16 +316,16 @@ def _surname_key(name: str) -> str:
     return _JOINED_PARTICLE.sub("", "".join(kept))
 
 
-def author_words(authors: str) -> frozenset[str]:
-    """Every name word of the author field, however it is split into authors.
+def author_words(authors: str) -> str:
+    """Every name word of the author field, sorted and joined: the same however the field is split into authors.
 
     "Social Policy Research Unit, York University" and "Unit, Social Policy
     Research; York University" (one organisation split at its comma) give the
     same words.
     """
     if not authors:
-        return _NO_WORDS
-    return frozenset(w for w in _NON_WORD.split(fold(authors)) if len(w) >= 2 and w not in NAME_PARTICLES)
+        return ""
+    return " ".join(sorted({w for w in _NON_WORD.split(fold(authors)) if len(w) >= 2 and w not in NAME_PARTICLES}))
 
 
 def url_key(url: str) -> str:

@@ -35,7 +35,7 @@ class Prepared:
     title_full: list[str]
     authors: list[tuple[str, ...]]
     authors_text: list[str]  # surname keys joined by spaces
-    author_words: list[frozenset[str]]  # every name word, however the field is split into authors
+    author_words: list[str]  # every name word, sorted: the same however the field is split into authors
     year: np.ndarray  # int, 0 when unknown
     journal: list[tuple[tuple[str, ...], ...]]
     volume: list[str]
