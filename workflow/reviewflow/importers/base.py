@@ -219,3 +219,23 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def first_value(raw: Raw, *keys: str) -> str:
+    """The first non-blank value among the keys (tags, columns, paths), in order; "" if none."""
+    for key in keys:
+        for value in raw.get(key, ()):
+            if value.strip():
+                return value
+    return ""
+
+
+def all_values(raw: Raw, *keys: str) -> list[str]:
+    """Every value of the keys, in order."""
+    return [value for key in keys for value in raw.get(key, ())]
+
+
+def outside_lines_warning(outside: list[tuple[int, str]]) -> str:
+    """The warning for lines found outside any record (kept out of the records, never silently)."""
+    number, value = outside[0]
+    return f"{len(outside)} line(s) outside the records were not read (line {number}: '{shorten(value)}')"

@@ -15,7 +15,7 @@ import xml.parsers.expat
 from pathlib import Path
 
 from ..errors import ReviewError
-from .base import ParsedRecord, Raw
+from .base import ParsedRecord, Raw, all_values, first_value
 from .normalise import (
     clean_text,
     first_doi,
@@ -112,39 +112,29 @@ def parse_endnote_xml(text: str, path: Path, warnings: list[str] | None = None) 
     return records
 
 
-def _first(raw: Raw, *paths: str) -> str:
-    for path in paths:
-        for value in raw.get(path, ()):
-            if value.strip():
-                return value
-    return ""
-
-
-def _all(raw: Raw, *paths: str) -> list[str]:
-    return [value for path in paths for value in raw.get(path, ())]
 
 
 def endnote_fields(raw: Raw) -> dict[str, str]:
-    issn, isbn = split_issn_isbn(*_all(raw, "isbn"))
-    urls = _all(raw, "urls/related-urls/url", "urls/web-urls/url", "urls/pdf-urls/url", "urls/text-urls/url")
+    issn, isbn = split_issn_isbn(*all_values(raw, "isbn"))
+    urls = all_values(raw, "urls/related-urls/url", "urls/web-urls/url", "urls/pdf-urls/url", "urls/text-urls/url")
     return {
-        "title": clean_text(_first(raw, "titles/title")),
-        "authors": join_authors(split_values(_all(raw, "contributors/authors/author"), "\n\r"))
-        or join_authors(split_values(_all(raw, "contributors/secondary-authors/author"), "\n\r")),
-        "year": normalise_year(_first(raw, "dates/year"), _first(raw, "dates/pub-dates/date")),
+        "title": clean_text(first_value(raw, "titles/title")),
+        "authors": join_authors(split_values(all_values(raw, "contributors/authors/author"), "\n\r"))
+        or join_authors(split_values(all_values(raw, "contributors/secondary-authors/author"), "\n\r")),
+        "year": normalise_year(first_value(raw, "dates/year"), first_value(raw, "dates/pub-dates/date")),
         "journal": clean_text(
-            _first(raw, "periodical/full-title", "titles/secondary-title", "alt-periodical/full-title", "periodical/abbr-1")
+            first_value(raw, "periodical/full-title", "titles/secondary-title", "alt-periodical/full-title", "periodical/abbr-1")
         ),
-        "volume": clean_text(_first(raw, "volume")),
-        "issue": clean_text(_first(raw, "number", "issue")),
-        "pages": normalise_pages(_first(raw, "pages")),
-        "doi": first_doi(_all(raw, "electronic-resource-num"), urls, _all(raw, "notes", "custom1", "custom2", "label")),
-        "abstract": clean_text(_first(raw, "abstract")),
-        "keywords": join_list(split_values(_all(raw, "keywords/keyword"), "\n\r")),
-        "language": normalise_language(*_all(raw, "language")),
-        "type": normalise_type(_first(raw, "ref-type@name")),
+        "volume": clean_text(first_value(raw, "volume")),
+        "issue": clean_text(first_value(raw, "number", "issue")),
+        "pages": normalise_pages(first_value(raw, "pages")),
+        "doi": first_doi(all_values(raw, "electronic-resource-num"), urls, all_values(raw, "notes", "custom1", "custom2", "label")),
+        "abstract": clean_text(first_value(raw, "abstract")),
+        "keywords": join_list(split_values(all_values(raw, "keywords/keyword"), "\n\r")),
+        "language": normalise_language(*all_values(raw, "language")),
+        "type": normalise_type(first_value(raw, "ref-type@name")),
         "url": clean_text(urls[0].split()[0]) if urls and urls[0].split() else "",
         "issn": issn,
         "isbn": isbn,
-        "publisher": clean_text(_first(raw, "publisher")),
+        "publisher": clean_text(first_value(raw, "publisher")),
     }

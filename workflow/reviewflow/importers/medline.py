@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .base import ParsedRecord, Raw, shorten
+from .base import ParsedRecord, Raw, all_values, first_value, shorten
 from .normalise import (
     clean_text,
     first_doi,
@@ -118,19 +118,6 @@ def parse_medline(text: str, path: Path, warnings: list[str] | None = None) -> l
     return records
 
 
-def _first(raw: Raw, *tags: str) -> str:
-    for tag in tags:
-        for value in raw.get(tag, ()):
-            if value.strip():
-                return value
-    return ""
-
-
-def _all(raw: Raw, *tags: str) -> list[str]:
-    values: list[str] = []
-    for tag in tags:
-        values.extend(raw.get(tag, ()))
-    return values
 
 
 def _marked(values: list[str], marker: str) -> list[str]:
@@ -138,29 +125,29 @@ def _marked(values: list[str], marker: str) -> list[str]:
 
 
 def medline_fields(raw: Raw) -> dict[str, str]:
-    identifiers = _all(raw, "LID", "AID")
+    identifiers = all_values(raw, "LID", "AID")
     urls = [v for v in identifiers if v.strip().lower().startswith("http")]
-    citation = parse_citation(_first(raw, "SO")) if not _first(raw, "PG", "VI") else {}
-    authors = _all(raw, "FAU") or _all(raw, "AU")
-    types = _all(raw, "PT")
+    citation = parse_citation(first_value(raw, "SO")) if not first_value(raw, "PG", "VI") else {}
+    authors = all_values(raw, "FAU") or all_values(raw, "AU")
+    types = all_values(raw, "PT")
     return {
-        "title": clean_text(_first(raw, "TI", "BTI", "VTI")),
-        "authors": join_authors([*authors, *_all(raw, "CN")] if authors else _all(raw, "CN")),
-        "year": normalise_year(_first(raw, "DP"), _first(raw, "DEP"), _first(raw, "DA"), _first(raw, "EDAT"), _first(raw, "CRDT"))
+        "title": clean_text(first_value(raw, "TI", "BTI", "VTI")),
+        "authors": join_authors([*authors, *all_values(raw, "CN")] if authors else all_values(raw, "CN")),
+        "year": normalise_year(first_value(raw, "DP"), first_value(raw, "DEP"), first_value(raw, "DA"), first_value(raw, "EDAT"), first_value(raw, "CRDT"))
         or citation.get("year", ""),
-        "journal": clean_text(_first(raw, "JT", "TA", "BTI") or citation.get("journal", "")),
-        "volume": clean_text(_first(raw, "VI") or citation.get("volume", "")),
-        "issue": clean_text(_first(raw, "IP") or citation.get("issue", "")),
-        "pages": normalise_pages(_first(raw, "PG") or citation.get("pages", "")),
-        "doi": first_doi(_marked(identifiers, "[doi]"), urls, _all(raw, "SO")),
-        "abstract": clean_text(_first(raw, "AB")),
-        "keywords": join_list(split_values(_all(raw, "OT", "MH"), "\n")),
-        "language": normalise_language(*_all(raw, "LA")),
+        "journal": clean_text(first_value(raw, "JT", "TA", "BTI") or citation.get("journal", "")),
+        "volume": clean_text(first_value(raw, "VI") or citation.get("volume", "")),
+        "issue": clean_text(first_value(raw, "IP") or citation.get("issue", "")),
+        "pages": normalise_pages(first_value(raw, "PG") or citation.get("pages", "")),
+        "doi": first_doi(_marked(identifiers, "[doi]"), urls, all_values(raw, "SO")),
+        "abstract": clean_text(first_value(raw, "AB")),
+        "keywords": join_list(split_values(all_values(raw, "OT", "MH"), "\n")),
+        "language": normalise_language(*all_values(raw, "LA")),
         "type": medline_type(types),
         "url": clean_text(urls[0]) if urls else "",
-        "issn": normalise_issn(*_all(raw, "IS", "ISSN")),
-        "isbn": normalise_isbn(*_all(raw, "ISBN")),
-        "publisher": clean_text(_first(raw, "PB")),
+        "issn": normalise_issn(*all_values(raw, "IS", "ISSN")),
+        "isbn": normalise_isbn(*all_values(raw, "ISBN")),
+        "publisher": clean_text(first_value(raw, "PB")),
     }
 
 

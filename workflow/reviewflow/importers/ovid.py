@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .base import ParsedRecord, Raw, shorten
+from .base import ParsedRecord, Raw, all_values, first_value, outside_lines_warning
 from .normalise import (
     clean_text,
     first_doi,
@@ -78,43 +78,32 @@ def parse_ovid(text: str, path: Path, warnings: list[str] | None = None) -> list
     if raw is not None:
         records.append(ParsedRecord(ovid_fields(raw), raw, start_line))
     if outside:
-        number, value = outside[0]
-        warnings.append(f"{len(outside)} line(s) outside the records were not read (line {number}: '{shorten(value)}')")
+        warnings.append(outside_lines_warning(outside))
     return records
 
 
-def _first(raw: Raw, *tags: str) -> str:
-    for tag in tags:
-        for value in raw.get(tag, ()):
-            if value.strip():
-                return value
-    return ""
-
-
-def _all(raw: Raw, *tags: str) -> list[str]:
-    return [value for tag in tags for value in raw.get(tag, ())]
 
 
 def ovid_fields(raw: Raw) -> dict[str, str]:
-    source = _first(raw, "SO")
+    source = first_value(raw, "SO")
     citation = parse_citation(source.split(". ", 1)[1] if ". " in source else source) if source else {}
-    journal = _first(raw, "JN", "JT", "JA") or (source.split(". ", 1)[0] if source else "")
+    journal = first_value(raw, "JN", "JT", "JA") or (source.split(". ", 1)[0] if source else "")
     return {
-        "title": clean_text(_first(raw, "TI", "BT")),
-        "authors": join_authors(split_values(_all(raw, "AU", "AI"), "\n") if raw.get("AU") else split_values(_all(raw, "ED"), "\n")),
-        "year": normalise_year(_first(raw, "YR", "DP", "PY"), citation.get("year", ""), source),
+        "title": clean_text(first_value(raw, "TI", "BT")),
+        "authors": join_authors(split_values(all_values(raw, "AU", "AI"), "\n") if raw.get("AU") else split_values(all_values(raw, "ED"), "\n")),
+        "year": normalise_year(first_value(raw, "YR", "DP", "PY"), citation.get("year", ""), source),
         "journal": clean_text(journal),
-        "volume": clean_text(_first(raw, "VO", "VI", "VL") or citation.get("volume", "")),
-        "issue": clean_text(_first(raw, "IP") or citation.get("issue", "")),
-        "pages": normalise_pages(_first(raw, "PG") or citation.get("pages", "")),
-        "doi": first_doi(_all(raw, "DO", "DI", "DOI"), _all(raw, "UR", "XL"), [source]),
-        "abstract": clean_text(_first(raw, "AB")),
-        "keywords": join_list(split_values(_all(raw, "KW", "MH", "ID"), "\n")),
-        "language": normalise_language(*(_all(raw, "LG") or _all(raw, "LA"))),
-        "type": normalise_type(_first(raw, "PT", "ST", "DT")),
-        "url": clean_text(_first(raw, "UR", "XL").split("\n")[0]),
-        "issn": normalise_issn(*_all(raw, "IS", "ISSN")),
-        "isbn": normalise_isbn(*_all(raw, "IB", "BN", "ISBN")),
-        "publisher": clean_text(_first(raw, "PB", "PU")),
+        "volume": clean_text(first_value(raw, "VO", "VI", "VL") or citation.get("volume", "")),
+        "issue": clean_text(first_value(raw, "IP") or citation.get("issue", "")),
+        "pages": normalise_pages(first_value(raw, "PG") or citation.get("pages", "")),
+        "doi": first_doi(all_values(raw, "DO", "DI", "DOI"), all_values(raw, "UR", "XL"), [source]),
+        "abstract": clean_text(first_value(raw, "AB")),
+        "keywords": join_list(split_values(all_values(raw, "KW", "MH", "ID"), "\n")),
+        "language": normalise_language(*(all_values(raw, "LG") or all_values(raw, "LA"))),
+        "type": normalise_type(first_value(raw, "PT", "ST", "DT")),
+        "url": clean_text(first_value(raw, "UR", "XL").split("\n")[0]),
+        "issn": normalise_issn(*all_values(raw, "IS", "ISSN")),
+        "isbn": normalise_isbn(*all_values(raw, "IB", "BN", "ISBN")),
+        "publisher": clean_text(first_value(raw, "PB", "PU")),
     }
 

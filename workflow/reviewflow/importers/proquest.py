@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from ..errors import ReviewError
-from .base import ParsedRecord, Raw
+from .base import ParsedRecord, Raw, all_values, first_value
 from .normalise import (
     clean_text,
     first_doi,
@@ -147,36 +147,26 @@ def _read_document(block: list[tuple[int, str]]) -> Raw:
     return raw
 
 
-def _first(raw: Raw, *labels: str) -> str:
-    for label in labels:
-        for value in raw.get(label, ()):
-            if value.strip():
-                return value
-    return ""
-
-
-def _all(raw: Raw, *labels: str) -> list[str]:
-    return [value for label in labels for value in raw.get(label, ())]
 
 
 def proquest_fields(raw: Raw) -> dict[str, str]:
-    urls = _all(raw, "Document URL", "(link)", "Links")
-    pages = _first(raw, "Pages")
+    urls = all_values(raw, "Document URL", "(link)", "Links")
+    pages = first_value(raw, "Pages")
     return {
-        "title": clean_text(_first(raw, "Title", "(heading)")),
-        "authors": join_authors(split_values(_all(raw, "Author", "Authors"), "\n;")),
-        "year": normalise_year(_first(raw, "Publication year", "Year", "Publication date", "Degree date")),
-        "journal": clean_text(_first(raw, "Publication title")),
-        "volume": clean_text(_first(raw, "Volume")),
-        "issue": clean_text(_first(raw, "Issue")),
-        "pages": normalise_pages(pages) if pages else join_pages(_first(raw, "First page"), ""),
-        "doi": first_doi(_all(raw, "DOI"), urls),
-        "abstract": clean_text(_first(raw, "Abstract")),
-        "keywords": join_list(split_values(_all(raw, "Identifier / keyword", "Keywords", "Subject", "MeSH"), "\n;")),
-        "language": normalise_language(_first(raw, "Language of publication", "Language")),
-        "type": normalise_type(_first(raw, "Document type", "Source type")),
-        "url": clean_text(_first(raw, "Document URL", "(link)")),
-        "issn": normalise_issn(*_all(raw, "ISSN", "e-ISSN", "eISSN")),
-        "isbn": normalise_isbn(*_all(raw, "ISBN")),
-        "publisher": clean_text(_first(raw, "Publisher")),
+        "title": clean_text(first_value(raw, "Title", "(heading)")),
+        "authors": join_authors(split_values(all_values(raw, "Author", "Authors"), "\n;")),
+        "year": normalise_year(first_value(raw, "Publication year", "Year", "Publication date", "Degree date")),
+        "journal": clean_text(first_value(raw, "Publication title")),
+        "volume": clean_text(first_value(raw, "Volume")),
+        "issue": clean_text(first_value(raw, "Issue")),
+        "pages": normalise_pages(pages) if pages else join_pages(first_value(raw, "First page"), ""),
+        "doi": first_doi(all_values(raw, "DOI"), urls),
+        "abstract": clean_text(first_value(raw, "Abstract")),
+        "keywords": join_list(split_values(all_values(raw, "Identifier / keyword", "Keywords", "Subject", "MeSH"), "\n;")),
+        "language": normalise_language(first_value(raw, "Language of publication", "Language")),
+        "type": normalise_type(first_value(raw, "Document type", "Source type")),
+        "url": clean_text(first_value(raw, "Document URL", "(link)")),
+        "issn": normalise_issn(*all_values(raw, "ISSN", "e-ISSN", "eISSN")),
+        "isbn": normalise_isbn(*all_values(raw, "ISBN")),
+        "publisher": clean_text(first_value(raw, "Publisher")),
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .base import ParsedRecord, Raw, shorten
+from .base import ParsedRecord, Raw, all_values, first_value, outside_lines_warning
 from .normalise import (
     clean_text,
     first_doi,
@@ -62,41 +62,30 @@ def parse_refer(text: str, path: Path, warnings: list[str] | None = None) -> lis
     if raw:
         records.append(ParsedRecord(refer_fields(raw), raw, start_line))
     if outside:
-        number, value = outside[0]
-        warnings.append(f"{len(outside)} line(s) outside the records were not read (line {number}: '{shorten(value)}')")
+        warnings.append(outside_lines_warning(outside))
     return records
 
 
-def _first(raw: Raw, *tags: str) -> str:
-    for tag in tags:
-        for value in raw.get(tag, ()):
-            if value.strip():
-                return value
-    return ""
-
-
-def _all(raw: Raw, *tags: str) -> list[str]:
-    return [value for tag in tags for value in raw.get(tag, ())]
 
 
 def refer_fields(raw: Raw) -> dict[str, str]:
-    issn, isbn = split_issn_isbn(*_all(raw, "%@"))
-    urls = _all(raw, "%U")
+    issn, isbn = split_issn_isbn(*all_values(raw, "%@"))
+    urls = all_values(raw, "%U")
     return {
-        "title": clean_text(_first(raw, "%T")),
-        "authors": join_authors(split_values(_all(raw, "%A"), "\n") or split_values(_all(raw, "%E"), "\n")),
-        "year": normalise_year(_first(raw, "%D"), _first(raw, "%8")),
-        "journal": clean_text(_first(raw, "%J", "%B")),
-        "volume": clean_text(_first(raw, "%V")),
-        "issue": clean_text(_first(raw, "%N")),
-        "pages": normalise_pages(_first(raw, "%P")),
-        "doi": first_doi(_all(raw, "%R"), urls, _all(raw, "%Z", "%O")),
-        "abstract": clean_text(_first(raw, "%X")),
-        "keywords": join_list(split_values(_all(raw, "%K"), "\n;")),
-        "language": normalise_language(*_all(raw, "%G")),
-        "type": normalise_type(_first(raw, "%0")),
+        "title": clean_text(first_value(raw, "%T")),
+        "authors": join_authors(split_values(all_values(raw, "%A"), "\n") or split_values(all_values(raw, "%E"), "\n")),
+        "year": normalise_year(first_value(raw, "%D"), first_value(raw, "%8")),
+        "journal": clean_text(first_value(raw, "%J", "%B")),
+        "volume": clean_text(first_value(raw, "%V")),
+        "issue": clean_text(first_value(raw, "%N")),
+        "pages": normalise_pages(first_value(raw, "%P")),
+        "doi": first_doi(all_values(raw, "%R"), urls, all_values(raw, "%Z", "%O")),
+        "abstract": clean_text(first_value(raw, "%X")),
+        "keywords": join_list(split_values(all_values(raw, "%K"), "\n;")),
+        "language": normalise_language(*all_values(raw, "%G")),
+        "type": normalise_type(first_value(raw, "%0")),
         "url": clean_text(urls[0].split("\n")[0]) if urls else "",
         "issn": issn,
         "isbn": isbn,
-        "publisher": clean_text(_first(raw, "%I")),
+        "publisher": clean_text(first_value(raw, "%I")),
     }

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from ..errors import ReviewError
-from .base import ParsedRecord, Raw, shorten
+from .base import ParsedRecord, Raw, all_values, first_value, shorten
 from .normalise import (
     clean_text,
     first_doi,
@@ -161,16 +161,6 @@ def parse_ris(text: str, path: Path, warnings: list[str] | None = None) -> list[
     return records
 
 
-def _first(raw: Raw, *tags: str) -> str:
-    for tag in tags:
-        for value in raw.get(tag, ()):
-            if value.strip():
-                return value
-    return ""
-
-
-def _all(raw: Raw, *tags: str) -> list[str]:
-    return [value for tag in tags if tag in raw for value in raw[tag]]
 
 
 _BOOK_TYPES = {"BOOK", "EBOOK", "EDBOOK"}
@@ -178,30 +168,30 @@ _URL_TAGS = ("UR", "L2", "LK", "L1", "L4")
 
 
 def ris_fields(raw: Raw) -> dict[str, str]:
-    kind = _first(raw, "TY").strip().upper()
-    authors = split_values(_all(raw, "AU", "A1"), "\n") or split_values(_all(raw, "A2", "ED"), "\n")
-    keywords = split_values(_all(raw, "KW", "DE"), "\n;")
-    title = _first(raw, "TI", "T1", "CT") or (_first(raw, "BT") if kind in _BOOK_TYPES else "")
-    journal = "" if kind in _BOOK_TYPES else _first(raw, "T2", "JF", "JO", "JA", "J2", "J1", "BT")
-    issn, isbn = split_issn_isbn(*_all(raw, "SN"))
+    kind = first_value(raw, "TY").strip().upper()
+    authors = split_values(all_values(raw, "AU", "A1"), "\n") or split_values(all_values(raw, "A2", "ED"), "\n")
+    keywords = split_values(all_values(raw, "KW", "DE"), "\n;")
+    title = first_value(raw, "TI", "T1", "CT") or (first_value(raw, "BT") if kind in _BOOK_TYPES else "")
+    journal = "" if kind in _BOOK_TYPES else first_value(raw, "T2", "JF", "JO", "JA", "J2", "J1", "BT")
+    issn, isbn = split_issn_isbn(*all_values(raw, "SN"))
     if kind in _BOOK_TYPES or kind in {"CHAP", "ECHAP"}:
         issn = issn if not isbn else ""
-    urls = _all(raw, *_URL_TAGS)
+    urls = all_values(raw, *_URL_TAGS)
     return {
         "title": clean_text(title),
         "authors": join_authors(authors),
-        "year": normalise_year(_first(raw, "PY"), _first(raw, "Y1"), _first(raw, "DA")),
+        "year": normalise_year(first_value(raw, "PY"), first_value(raw, "Y1"), first_value(raw, "DA")),
         "journal": clean_text(journal),
-        "volume": clean_text(_first(raw, "VL", "VO")),
-        "issue": clean_text(_first(raw, "IS", "CP")),
-        "pages": join_pages(_first(raw, "SP"), _first(raw, "EP")),
-        "doi": first_doi(_all(raw, "DO", "DI", "L3", "M3"), urls, _all(raw, "N1", "M1", "M2", "AN", "C7")),
-        "abstract": clean_text(_first(raw, "AB", "N2")),
+        "volume": clean_text(first_value(raw, "VL", "VO")),
+        "issue": clean_text(first_value(raw, "IS", "CP")),
+        "pages": join_pages(first_value(raw, "SP"), first_value(raw, "EP")),
+        "doi": first_doi(all_values(raw, "DO", "DI", "L3", "M3"), urls, all_values(raw, "N1", "M1", "M2", "AN", "C7")),
+        "abstract": clean_text(first_value(raw, "AB", "N2")),
         "keywords": join_list(keywords),
-        "language": normalise_language(*_all(raw, "LA")),
+        "language": normalise_language(*all_values(raw, "LA")),
         "type": normalise_type(kind),
         "url": clean_text(next((u.split("\n")[0] for u in urls if u.strip()), "")),
         "issn": issn,
         "isbn": isbn,
-        "publisher": clean_text(_first(raw, "PB")),
+        "publisher": clean_text(first_value(raw, "PB")),
     }

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from ..errors import ReviewError
-from .base import ParsedRecord, Raw, shorten
+from .base import ParsedRecord, Raw, first_value, outside_lines_warning
 from .normalise import (
     clean_text,
     first_doi,
@@ -120,17 +120,9 @@ def parse_wos(text: str, path: Path, warnings: list[str] | None = None) -> list[
     if ended and not saw_end_of_file:
         warnings.append("the file has no end line 'EF': check that the download is complete")
     if outside:
-        number, value = outside[0]
-        warnings.append(f"{len(outside)} line(s) outside the records were not read (line {number}: '{shorten(value)}')")
+        warnings.append(outside_lines_warning(outside))
     return records
 
-
-def _first(raw: Raw, *tags: str) -> str:
-    for tag in tags:
-        for value in raw.get(tag, ()):
-            if value.strip():
-                return value
-    return ""
 
 
 def _lines(raw: Raw, *tags: str, separators: str = "\n") -> list[str]:
@@ -143,22 +135,22 @@ def wos_fields(raw: Raw) -> dict[str, str]:
     if not authors:
         authors = _lines(raw, "BF", separators="\n;") or _lines(raw, "BA", separators="\n;")
     groups = _lines(raw, "CA", "GP", separators="\n;")
-    kind = _first(raw, "DT") or _first(raw, "PT")
+    kind = first_value(raw, "DT") or first_value(raw, "PT")
     return {
-        "title": clean_text(_first(raw, "TI")),
+        "title": clean_text(first_value(raw, "TI")),
         "authors": "; ".join(a for a in (join_authors(authors), join_authors(groups, corporate=True)) if a),
-        "year": normalise_year(_first(raw, "PY"), _first(raw, "EY"), _first(raw, "EA"), _first(raw, "PD")),
-        "journal": clean_text(_first(raw, "SO", "SE")),
-        "volume": clean_text(_first(raw, "VL")),
-        "issue": clean_text(_first(raw, "IS")),
-        "pages": join_pages(_first(raw, "BP"), _first(raw, "EP")) or clean_text(_first(raw, "AR")) or normalise_pages(_first(raw, "PS")),
+        "year": normalise_year(first_value(raw, "PY"), first_value(raw, "EY"), first_value(raw, "EA"), first_value(raw, "PD")),
+        "journal": clean_text(first_value(raw, "SO", "SE")),
+        "volume": clean_text(first_value(raw, "VL")),
+        "issue": clean_text(first_value(raw, "IS")),
+        "pages": join_pages(first_value(raw, "BP"), first_value(raw, "EP")) or clean_text(first_value(raw, "AR")) or normalise_pages(first_value(raw, "PS")),
         "doi": first_doi([*raw.get("DI", []), *raw.get("D2", [])], raw.get("UR", [])),
-        "abstract": clean_text(_first(raw, "AB")),
+        "abstract": clean_text(first_value(raw, "AB")),
         "keywords": join_list(_lines(raw, "DE", "ID", separators="\n;")),
         "language": normalise_language(*raw.get("LA", [])),
         "type": normalise_type(kind),
-        "url": clean_text(_first(raw, "UR").split("\n")[0]),
+        "url": clean_text(first_value(raw, "UR").split("\n")[0]),
         "issn": normalise_issn(*raw.get("SN", []), *raw.get("EI", [])),
         "isbn": normalise_isbn(*raw.get("BN", [])),
-        "publisher": clean_text(_first(raw, "PU")),
+        "publisher": clean_text(first_value(raw, "PU")),
     }
