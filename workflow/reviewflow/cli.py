@@ -143,8 +143,20 @@ def step_screen(args: argparse.Namespace) -> int:
     return 0
 
 
+def flow_diagram_svg(config: dict[str, Any], counts: dict[str, Any], paths: ReviewPaths) -> str:
+    """The PRISMA 2020 flow diagram, every number from the counts and the arithmetic checked on what it shows."""
+    from .flowdiagram import build_flow_diagram, check_diagram
+
+    diagram = build_flow_diagram(config, counts)
+    problems = check_diagram(diagram, counts)
+    if problems:
+        raise ReviewError("the flow diagram's numbers do not add up:\n  " + "\n  ".join(problems), file=str(paths.counts),
+                          fix="rebuild counts.json (snakemake --cores 2); if it persists, report it as a bug")
+    return diagram.svg(f"PRISMA 2020 flow diagram: {config['review']['title']}")
+
+
 def step_ledger(args: argparse.Namespace) -> int:
-    from .csvio import read_table, write_csv, write_json
+    from .csvio import read_table, write_csv, write_json, write_text
     from .ledger import build_ledger
     from .prisma import check_counts, compute_counts, prisma_table
 
@@ -161,6 +173,7 @@ def step_ledger(args: argparse.Namespace) -> int:
     write_csv(ledger, paths.ledger)
     write_json(counts, paths.counts)
     write_csv(prisma_table(counts), paths.prisma_csv)
+    write_text(flow_diagram_svg(config, counts, paths), paths.flow_diagram)
     print(f"ledger: {len(ledger)} records; {counts['new_studies']} studies included, {counts['pending']} works pending")
     return 0
 
@@ -203,7 +216,6 @@ def step_report(args: argparse.Namespace) -> int:
     from .csvio import read_table, write_csv, write_text
     from .evidence import coding_scheme
     from .figures import build_figures
-    from .flowdiagram import build_flow_diagram, check_diagram
     from .included import included_works, reference_field, to_csv_frame, to_ris, with_references
     from .report import ReportInputs, render_html, render_sections, template_environment
     from .tables import build_tables, search_summary
@@ -217,14 +229,7 @@ def step_report(args: argparse.Namespace) -> int:
     tables = build_tables(config, evidence, str(paths.config))
     summary = search_summary(ledger, import_report)
 
-    # the flow diagram: every number from counts.json, the PRISMA arithmetic checked on what it shows
-    diagram = build_flow_diagram(config, counts)
-    problems = check_diagram(diagram, counts)
-    if problems:
-        raise ReviewError("the flow diagram's numbers do not add up:\n  " + "\n  ".join(problems), file=str(paths.counts),
-                          fix="rebuild counts.json (snakemake --cores 2); if it persists, report it as a bug")
-    diagram_svg = diagram.svg(f"PRISMA 2020 flow diagram: {config['review']['title']}")
-    write_text(diagram_svg, paths.flow_diagram)
+    diagram_svg = paths.flow_diagram.read_text(encoding="utf-8")  # drawn by the ledger step
     figures = build_figures(config, tables)
     for figure in figures:
         write_text(figure.svg, paths.figure(figure.name))

@@ -114,12 +114,12 @@ def with_references(works: pd.DataFrame, evidence: pd.DataFrame | None, referenc
         if reference_field and reference_field in coded.columns and work["cluster_id"] in coded.index:
             given = str(coded.at[work["cluster_id"], reference_field]).strip()
         references.append(given or format_reference({str(k): v for k, v in work.items()}))
-    works["reference"] = references
+    works["reference"] = pd.Series(references, index=works.index, dtype=object)
     if len(coded):
         extra = [c for c in coded.columns if c not in works.columns and c not in ("record_id", reference_field)]
         for column in extra:
             works[column] = works["cluster_id"].map(coded[column]).fillna("")
-    key = works["reference"].str.casefold()
+    key = works["reference"].map(lambda text: str(text).casefold())
     return works.assign(_key=key).sort_values(["_key", "record_id"], kind="stable").drop(columns="_key").reset_index(drop=True)
 
 

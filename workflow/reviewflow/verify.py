@@ -72,6 +72,20 @@ def verify_review(paths: ReviewPaths, config: dict[str, Any]) -> tuple[list[str]
     if not mismatched:
         passed.append("PRISMA.csv equals the counts")
 
+    if paths.flow_diagram.is_file():
+        from .flowdiagram import build_flow_diagram, check_diagram
+
+        diagram = build_flow_diagram(config, derived)
+        drawn = diagram.svg(f"PRISMA 2020 flow diagram: {config['review']['title']}")
+        diagram_problems = [f"flow diagram: {p}" for p in check_diagram(diagram, derived)]
+        if paths.flow_diagram.read_text(encoding="utf-8").rstrip("\n") != drawn.rstrip("\n"):
+            diagram_problems.append("flow_diagram.svg differs from the diagram drawn from the ledger's counts")
+        problems += diagram_problems
+        if not diagram_problems:
+            passed.append("the flow diagram shows the ledger's counts, and its arithmetic holds")
+    else:
+        problems.append(f"missing output {paths.flow_diagram}: run the pipeline first (snakemake --cores 2)")
+
     expected = config.get("expected_counts", {})
     wrong = [
         f"{key}: the review reports {value}, but the ledger gives {derived.get(key)}"

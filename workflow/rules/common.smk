@@ -106,6 +106,7 @@ def all_outputs():
         *report_files(),  # workflow/rules/report.smk
         *table_files(),  # workflow/rules/evidence.smk
         str(P.prisma_csv),
+        str(P.flow_diagram),
         str(P.processed / "evidence_log_todo.csv"),
         str(P.processed / "verify.txt"),
         str(P.report / "changes.md"),

@@ -9,6 +9,7 @@ rule ledger:
         ledger=P.ledger,
         counts=P.counts,
         prisma=P.prisma_csv,
+        flow_diagram=P.flow_diagram,
     log:
         LOGS / "ledger.log",
     params:

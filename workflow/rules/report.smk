@@ -20,7 +20,6 @@ def report_files():
         str(P.report_html),
         str(P.included_ris),
         str(P.included_csv),
-        str(P.flow_diagram),
         *figure_files(),
     ]
 
@@ -30,6 +29,7 @@ rule report:
     input:
         config=P.config,
         counts=P.counts,
+        flow_diagram=P.flow_diagram,
         ledger=P.ledger,
         records=P.records,
         import_report=P.import_report,
@@ -41,7 +41,6 @@ rule report:
         html=P.report_html,
         ris=P.included_ris,
         csv=P.included_csv,
-        flow_diagram=P.flow_diagram,
         figures=figure_files(),
     log:
         LOGS / "report.log",

@@ -7,6 +7,7 @@ VERIFY_INPUTS = dict(
     ledger=P.ledger,
     counts=P.counts,
     prisma=P.prisma_csv,
+    flow_diagram=P.flow_diagram,
 )
 
 
