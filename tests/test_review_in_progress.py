@@ -24,7 +24,7 @@ def test_while_screening_everything_is_built_and_the_status_says_what_is_next(tm
     assert paths.flow_diagram.is_file() and paths.report_html.is_file()
     sheet = paths.worksheet("fulltext", "a").read_text()
     assert ids["partnership"] in sheet and ids["local"] in sheet
-    assert "a: 0 decided, 4 to screen" in result.stdout + result.stderr
+    assert "a 0 decided, 4 to screen" in result.stdout + result.stderr
 
 
 def test_included_studies_without_coding_stop_the_tables_but_not_the_counts(tmp_path: Path) -> None:
