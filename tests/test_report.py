@@ -27,7 +27,7 @@ from reviewflow.errors import ReviewError
 from reviewflow.flowdiagram import build_flow_diagram, check_diagram
 from reviewflow.included import format_reference, to_ris, with_references
 from reviewflow.report import ReportInputs, render_html, render_sections, template_environment
-from reviewflow.tables import search_summary
+from reviewflow.tables import search_summary, source_contribution
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE_REFERENCE = 'Armistead, C. <script>alert("x")</script> & Pettigrew\'s "partners" | *2004* [link](javascript:alert(1))'
@@ -438,6 +438,9 @@ def test_hostile_titles_are_escaped_from_records_to_html(demo_config: dict[str, 
     demo_config["review"]["authors"] = ["A. <u>Author</u>"]
     inputs = ReportInputs(config=demo_config, counts=DEMO_COUNTS, tables=[],
                           search_summary=search_summary(ledger, pd.DataFrame({"file": ["r.ris"], "reported_hits": ["1"]})),
+                          source_contribution=source_contribution(pd.DataFrame([{
+                              "source_type": "organisation", "database": "<b>Org</b> & \"Co\"", "rounds": "1", "records": "1",
+                              "works": "1", "unique_works": "1", "overlapping_works": "0", "duplicates_within": "0"}])),
                           figures=[], flow_diagram_path="../prisma/flow_diagram.svg", agreement={},
                           studies=works.to_dict("records"), grey_sources={"website": [], "organisation": [], "citation": []},
                           evidence_fields=[], studies_coded=0)
@@ -447,7 +450,7 @@ def test_hostile_titles_are_escaped_from_records_to_html(demo_config: dict[str, 
     parser = Tags()
     parser.feed(page)
     assert "script" not in parser.tags and "<em>&amp;</em>" not in page and "&lt;em&gt;&amp;amp;&lt;/em&gt;" in page
-    assert "i" not in parser.tags and "u" not in parser.tags
+    assert "i" not in parser.tags and "u" not in parser.tags and "b" not in parser.tags
     text = " ".join("".join(parser.text).split())
     assert title in text
     assert 'Partnership <i>working</i> & "more"' in text and "A. <u>Author</u>" in text

@@ -185,3 +185,20 @@ def test_search_summary_per_round_and_source() -> None:
     assert t.total_rows == 3
     for r in rows:
         assert int(r["Records imported"]) == int(r["New works"]) + int(r["Duplicates"])
+
+
+def test_source_contribution_shows_each_source_and_adds_up() -> None:
+    from reviewflow.tables import source_contribution
+
+    sources = pd.DataFrame([
+        {"source_type": "database", "database": "DB", "rounds": "1-2", "records": "10", "works": "8",
+         "unique_works": "6", "overlapping_works": "2", "duplicates_within": "2"},
+        {"source_type": "website", "database": "Google", "rounds": "3", "records": "3", "works": "3",
+         "unique_works": "1", "overlapping_works": "2", "duplicates_within": "0"},
+    ])
+    table = source_contribution(sources)
+    rows = table.frame.values.tolist()
+    assert rows[0] == ["DB", "Database", "1-2", "10", "8", "6", "2", "2"]
+    assert rows[1][:2] == ["Google", "Website"]
+    assert rows[-1][0] == "All sources" and rows[-1][3] == "13" and rows[-1][5] == "7"
+    assert table.total_rows == 1

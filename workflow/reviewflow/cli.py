@@ -80,7 +80,7 @@ def step_dedupe(args: argparse.Namespace) -> int:
     result = find_duplicates(records, overrides, config.get("dedupe", {}))
     write_csv(result.clusters, paths.clusters)
     write_csv(result.review, paths.dedupe_review, for_spreadsheet=True)
-    write_csv(source_contributions(records, result.clusters), paths.dedupe / "sources.csv")
+    write_csv(source_contributions(records, result.clusters), paths.dedupe_sources)
     clusters = result.clusters["cluster_id"].nunique()
     decided = 0 if overrides is None else len(overrides)
     print(
@@ -218,7 +218,7 @@ def step_report(args: argparse.Namespace) -> int:
     from .figures import build_figures
     from .included import included_works, reference_field, to_csv_frame, to_ris, with_references
     from .report import ReportInputs, render_html, render_sections, template_environment
-    from .tables import build_tables, search_summary
+    from .tables import build_tables, search_summary, source_contribution
 
     paths = ReviewPaths(Path(args.root))
     config = _config(paths)
@@ -253,6 +253,7 @@ def step_report(args: argparse.Namespace) -> int:
         counts=counts,
         tables=tables,
         search_summary=summary,
+        source_contribution=source_contribution(read_table(paths.dedupe_sources)),
         figures=[{"name": f.name, "title": f.title, "path": relative[f.name]} for f in figures],
         flow_diagram_path="../prisma/flow_diagram.svg",
         agreement=agreement,

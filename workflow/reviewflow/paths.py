@@ -67,6 +67,10 @@ class ReviewPaths:
         return self.dedupe / "clusters.csv"
 
     @property
+    def dedupe_sources(self) -> Path:
+        return self.dedupe / "sources.csv"
+
+    @property
     def dedupe_review(self) -> Path:
         return self.dedupe / "review.csv"
 

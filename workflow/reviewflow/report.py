@@ -111,6 +111,7 @@ class ReportInputs:
     counts: dict[str, Any]
     tables: list[Table]
     search_summary: Table
+    source_contribution: Table
     figures: list[dict[str, str]]  # name, title, path (relative to the report folder)
     flow_diagram_path: str
     agreement: dict[str, list[dict[Any, Any]]]
@@ -143,6 +144,7 @@ def render_sections(env: jinja2.Environment, inputs: ReportInputs) -> dict[str, 
         "methods_tables": [t for t in tables if t["name"] in methods_tables],
         "table": {t["name"]: t for t in tables},
         "search_summary": to_markdown(inputs.search_summary),
+        "source_contribution": to_markdown(inputs.source_contribution),
         "figures": inputs.figures,
         "flow_diagram": inputs.flow_diagram_path,
         "agreement": inputs.agreement,

@@ -270,6 +270,41 @@ def search_summary(ledger: pd.DataFrame, import_report: pd.DataFrame) -> Table:
     )
 
 
+SOURCE_CONTRIBUTION = "source_contribution"
+_SOURCE_TYPE_LABELS = {"database": "Database", "register": "Register", "website": "Website",
+                       "organisation": "Organisation", "citation": "Citation searching"}
+
+
+def source_contribution(sources: pd.DataFrame) -> Table:
+    """What each source contributed, from de-duplication's ``sources.csv``: records, works,
+    works no other source found, and works other sources found too."""
+    numbers = ["records", "works", "unique_works", "overlapping_works", "duplicates_within"]
+    data = sources.copy()
+    for column in numbers:
+        data[column] = data[column].astype(int)
+    display = pd.DataFrame({
+        "Source": data["database"],
+        "Type": [_SOURCE_TYPE_LABELS.get(t, t) for t in data["source_type"]],
+        "Rounds": data["rounds"].astype(str),
+        "Records": data["records"].astype(str),
+        "Works": data["works"].astype(str),
+        "Found only here": data["unique_works"].astype(str),
+        "Also found elsewhere": data["overlapping_works"].astype(str),
+        "Duplicates within the source": data["duplicates_within"].astype(str),
+    })
+    total = {"Source": "All sources", "Type": "", "Rounds": "", "Records": str(int(data["records"].sum())),
+             "Works": "", "Found only here": str(int(data["unique_works"].sum())),
+             "Also found elsewhere": "", "Duplicates within the source": str(int(data["duplicates_within"].sum()))}
+    return Table(
+        name=SOURCE_CONTRIBUTION,
+        title="What each source contributed",
+        frame=pd.concat([display, pd.DataFrame([total])], ignore_index=True),
+        counts=data.set_index("database")[numbers],
+        total_rows=1,
+        numeric_from=3,
+    )
+
+
 # ----------------------------------------------------------------------------- renderings
 
 MARKDOWN_SPECIAL = set("\\`*_[]<>|")

@@ -6,7 +6,7 @@ rule dedupe:
     output:
         clusters=P.clusters,
         review=P.dedupe_review,
-        sources=P.dedupe / "sources.csv",
+        sources=P.dedupe_sources,
     log:
         LOGS / "dedupe.log",
     params:

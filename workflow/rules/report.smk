@@ -33,6 +33,7 @@ rule report:
         ledger=P.ledger,
         records=P.records,
         import_report=P.import_report,
+        sources=P.dedupe_sources,
         evidence=P.processed / "evidence_log.csv",
         agreement=[str(P.agreement(s)) for s in STAGES],
         templates=template_files(),
