@@ -486,7 +486,7 @@ def test_every_fixture_gives_its_count_and_json_safe_raw(name: str, count: int) 
 
 def test_a_reader_losing_a_record_is_caught_by_the_independent_count(monkeypatch: pytest.MonkeyPatch) -> None:
     real = importers.parse_ris
-    monkeypatch.setattr(importers, "parse_ris", lambda text, path, warnings: real(text, path, warnings)[:-1])
+    monkeypatch.setitem(importers._RECORD_PARSERS, "ris", lambda text, path, warnings: real(text, path, warnings)[:-1])
     with pytest.raises(ReviewError) as caught:
         read("ris_basic.ris")
     assert "3 'TY  - ' lines but 2 records were read" in caught.value.message

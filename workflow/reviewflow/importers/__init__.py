@@ -70,6 +70,18 @@ def read_export_bytes(data: bytes, path: Path) -> ParsedExport:
         return _read(data, path)
 
 
+#: Formats whose reader takes the text and returns the records (the others also return a dialect or a stated total).
+_RECORD_PARSERS: dict[str, Callable[[str, Path, list[str]], list[ParsedRecord]]] = {
+    "ris": parse_ris,
+    "bibtex": parse_bibtex,
+    "medline": parse_medline,
+    "wos": parse_wos,
+    "ovid": parse_ovid,
+    "refer": parse_refer,
+    "endnote-xml": parse_endnote_xml,
+}
+
+
 def _read(data: bytes, path: Path) -> ParsedExport:
     if not data.strip():
         raise ReviewError(
@@ -87,20 +99,8 @@ def _read(data: bytes, path: Path) -> ParsedExport:
     fmt = detect_format(text, path)
     dialect = ""
     stated_total: int | None = None
-    if fmt == "ris":
-        records = parse_ris(text, path, warnings)
-    elif fmt == "bibtex":
-        records = parse_bibtex(text, path, warnings)
-    elif fmt == "medline":
-        records = parse_medline(text, path, warnings)
-    elif fmt == "wos":
-        records = parse_wos(text, path, warnings)
-    elif fmt == "ovid":
-        records = parse_ovid(text, path, warnings)
-    elif fmt == "refer":
-        records = parse_refer(text, path, warnings)
-    elif fmt == "endnote-xml":
-        records = parse_endnote_xml(text, path, warnings)
+    if fmt in _RECORD_PARSERS:
+        records = _RECORD_PARSERS[fmt](text, path, warnings)
     elif fmt == "proquest":
         records, stated_total = parse_proquest(text, path, warnings)
     elif fmt == "wos-tab":
