@@ -28,10 +28,12 @@ rule verification:
 rule verify:
     input:
         **VERIFY_INPUTS,
+    log:
+        LOGS / "verify_on_demand.log",
     params:
         cli=CLI,
     shell:
-        "{params.cli} verify"
+        "{params.cli} verify 2>&1 | tee {log}"
 
 
 # `snakemake status`: brings everything up to date, then the onsuccess handler
