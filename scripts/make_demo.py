@@ -711,24 +711,10 @@ def write_evidence_log(path: Path, cluster_of_work: dict[str, str], rng: random.
 
 def check(out: Path) -> None:
     """The published counts, computed by reviewflow from the files just written."""
-    from reviewflow.config import load_config
-    from reviewflow.dedupe import find_duplicates
-    from reviewflow.importers.collect import import_searches
-    from reviewflow.ledger import build_ledger
-    from reviewflow.paths import ReviewPaths
-    from reviewflow.prisma import compute_counts
-    from reviewflow.screening import Units, read_decisions, resolve_all
-    from reviewflow.searchlog import read_search_log
+    from reviewflow.pipeline import derive
 
-    paths = ReviewPaths(out)
-    config = load_config(paths.config)
-    log = read_search_log(paths.search_log, paths.searches)
-    records, _ = import_searches(log, paths.searches)
-    clusters = find_duplicates(records).clusters
-    units = Units.build(records, clusters)
-    decisions = read_decisions(paths, config, units)
-    outcomes = resolve_all(config, units, decisions.table)
-    counts = compute_counts(config, build_ledger(config, records, clusters, outcomes))
+    derived = derive(out)
+    config, counts = derived.config, derived.counts
     wrong = {k: (counts.get(k), v) for k, v in config["expected_counts"].items() if counts.get(k) != v}
     if wrong:
         raise SystemExit(f"the demo does not reproduce the published counts: {wrong}")

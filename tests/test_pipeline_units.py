@@ -7,30 +7,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reviewflow.config import load_config
-from reviewflow.dedupe import find_duplicates
 from reviewflow.errors import ReviewError
-from reviewflow.importers.collect import import_searches
-from reviewflow.ledger import build_ledger
 from reviewflow.paths import ReviewPaths
-from reviewflow.prisma import check_counts, compute_counts, prisma_table
-from reviewflow.screening import Units, read_decisions, resolve_all
-from reviewflow.searchlog import read_search_log
+from reviewflow.pipeline import derive
+from reviewflow.prisma import check_counts, prisma_table
 
 from . import minireview
 
 
 def run_steps(root: Path) -> tuple[dict, pd.DataFrame, dict]:
-    paths = ReviewPaths(root)
-    config = load_config(paths.config)
-    log = read_search_log(paths.search_log, paths.searches)
-    records, report = import_searches(log, paths.searches)
-    clusters = find_duplicates(records).clusters
-    units = Units.build(records, clusters)
-    decisions = read_decisions(paths, config, units)
-    outcomes = resolve_all(config, units, decisions.table)
-    ledger = build_ledger(config, records, clusters, outcomes)
-    return config, ledger, compute_counts(config, ledger)
+    derived = derive(root)
+    return derived.config, derived.ledger, derived.counts
 
 
 def test_every_record_has_one_fate_and_the_counts_add_up(tmp_path: Path) -> None:

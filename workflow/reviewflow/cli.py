@@ -69,14 +69,12 @@ def step_import(args: argparse.Namespace) -> int:
 def step_dedupe(args: argparse.Namespace) -> int:
     from .csvio import write_csv
     from .dedupe import find_duplicates, source_contributions
-    from .dedupe.overrides import read_overrides
+    from .pipeline import duplicate_overrides
 
     paths = ReviewPaths(Path(args.root))
     config = _config(paths)
     records = _records(paths)
-    overrides = None
-    if paths.duplicate_decisions.is_file():
-        overrides = read_overrides(paths.duplicate_decisions, records["record_id"])
+    overrides = duplicate_overrides(paths, records)
     result = find_duplicates(records, overrides, config.get("dedupe", {}))
     write_csv(result.clusters, paths.clusters)
     write_csv(result.review, paths.dedupe_review, for_spreadsheet=True)
@@ -158,13 +156,14 @@ def flow_diagram_svg(config: dict[str, Any], counts: dict[str, Any], paths: Revi
 def step_ledger(args: argparse.Namespace) -> int:
     from .csvio import read_table, write_csv, write_json, write_text
     from .ledger import build_ledger
+    from .pipeline import previous_ledger
     from .prisma import check_counts, compute_counts, prisma_table
 
     paths = ReviewPaths(Path(args.root))
     config = _config(paths)
     records = _records(paths)
     ledger = build_ledger(
-        config, records, read_table(paths.clusters), read_table(paths.screening / "outcomes.csv"), _previous_ledger(paths, config)
+        config, records, read_table(paths.clusters), read_table(paths.screening / "outcomes.csv"), previous_ledger(paths, config)
     )
     counts = compute_counts(config, ledger)
     problems = check_counts(config, counts, ledger, len(records))
@@ -273,16 +272,10 @@ def step_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _previous_ledger(paths: ReviewPaths, config: dict[str, Any]):  # type: ignore[no-untyped-def]
-    from .csvio import read_table
-
-    marker = config["review"].get("previous_version") or {}
-    return read_table(paths.root / marker["ledger"]) if "ledger" in marker else None
-
-
 def step_changes(args: argparse.Namespace) -> int:
     from .changes import find_changes
     from .csvio import read_table, write_csv, write_text
+    from .pipeline import previous_ledger
     from .report import template_environment
     from .searchlog import read_search_log
 
@@ -291,7 +284,7 @@ def step_changes(args: argparse.Namespace) -> int:
     ledger = read_table(paths.ledger)
     ledger["round"] = ledger["round"].astype(int)
     log = read_search_log(paths.search_log, paths.searches)
-    changes = find_changes(config, ledger, log, read_table(paths.decisions_table), _previous_ledger(paths, config))
+    changes = find_changes(config, ledger, log, read_table(paths.decisions_table), previous_ledger(paths, config))
     orphans = read_table(paths.orphans) if paths.orphans.is_file() else None
     write_csv(changes.rounds, paths.report / "changes.csv")
     if changes.decisions is not None:
