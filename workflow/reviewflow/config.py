@@ -24,7 +24,11 @@ from .errors import ReviewError, ReviewErrors
 CONFIG_PATH = Path("config/config.yaml")
 
 
-class _StrictSafeLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (about ten times faster); the same safe constructors either way
+_SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictSafeLoader(_SafeLoader):  # type: ignore[misc, valid-type]
     """A safe loader that refuses duplicate keys."""
 
 
