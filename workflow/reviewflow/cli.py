@@ -20,6 +20,9 @@ from .paths import ReviewPaths
 
 Step = Callable[[argparse.Namespace], int]
 
+#: reviewflow's own report templates (a review's templates/ folder overrides them)
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
 
 def _config(paths: ReviewPaths) -> dict[str, Any]:
     from .config import load_config
@@ -143,14 +146,13 @@ def step_screen(args: argparse.Namespace) -> int:
 
 def flow_diagram_svg(config: dict[str, Any], counts: dict[str, Any], paths: ReviewPaths) -> str:
     """The PRISMA 2020 flow diagram, every number from the counts and the arithmetic checked on what it shows."""
-    from .flowdiagram import build_flow_diagram, check_diagram
+    from .flowdiagram import draw_flow_diagram
 
-    diagram = build_flow_diagram(config, counts)
-    problems = check_diagram(diagram, counts)
+    svg, problems = draw_flow_diagram(config, counts)
     if problems:
         raise ReviewError("the flow diagram's numbers do not add up:\n  " + "\n  ".join(problems), file=str(paths.counts),
                           fix="rebuild counts.json (snakemake --cores 2); if it persists, report it as a bug")
-    return diagram.svg(f"PRISMA 2020 flow diagram: {config['review']['title']}")
+    return svg
 
 
 def step_ledger(args: argparse.Namespace) -> int:
@@ -388,9 +390,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("evidence-todo", step_evidence_todo, "rows to add to the evidence log for newly included studies")
     add("tables", step_tables, "check the evidence log and render the distribution tables")
     report = add("report", step_report, "render the report sections")
-    report.add_argument("--templates", default=str(Path(__file__).resolve().parents[2] / "templates"))
+    report.add_argument("--templates", default=str(TEMPLATES))
     changes = add("changes", step_changes, "what each search round brought and what changed since the previous version")
-    changes.add_argument("--templates", default=str(Path(__file__).resolve().parents[2] / "templates"))
+    changes.add_argument("--templates", default=str(TEMPLATES))
     freeze = add("freeze", step_freeze, "keep a frozen copy of the ledger as the previous version of the review")
     freeze.add_argument("--to", default="data/raw/previous/ledger.csv", help="where to keep it, in the review folder")
     add("verify", step_verify, "check that every count adds up and is derived from the ledger")

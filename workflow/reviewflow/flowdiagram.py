@@ -421,3 +421,9 @@ def _arrow(source: tuple[float, float, float, float], target: tuple[float, float
         my = ty + th / 2
         d = f"M{cx:.1f},{sy + sh:.1f} L{cx:.1f},{my:.1f} L{tx - 1:.1f},{my:.1f}"
     return f'<path d="{d}" {style}/>'
+
+
+def draw_flow_diagram(config: dict[str, Any], counts: dict[str, Any]) -> tuple[str, list[str]]:
+    """The review's diagram as SVG, and the problems ``check_diagram`` finds in what it shows."""
+    diagram = build_flow_diagram(config, counts)
+    return diagram.svg(f"PRISMA 2020 flow diagram: {config['review']['title']}"), check_diagram(diagram, counts)

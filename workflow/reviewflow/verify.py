@@ -73,11 +73,10 @@ def verify_review(paths: ReviewPaths, config: dict[str, Any]) -> tuple[list[str]
         passed.append("PRISMA.csv equals the counts")
 
     if paths.flow_diagram.is_file():
-        from .flowdiagram import build_flow_diagram, check_diagram
+        from .flowdiagram import draw_flow_diagram
 
-        diagram = build_flow_diagram(config, derived)
-        drawn = diagram.svg(f"PRISMA 2020 flow diagram: {config['review']['title']}")
-        diagram_problems = [f"flow diagram: {p}" for p in check_diagram(diagram, derived)]
+        drawn, arithmetic_problems = draw_flow_diagram(config, derived)
+        diagram_problems = [f"flow diagram: {p}" for p in arithmetic_problems]
         if paths.flow_diagram.read_text(encoding="utf-8").rstrip("\n") != drawn.rstrip("\n"):
             diagram_problems.append("flow_diagram.svg differs from the diagram drawn from the ledger's counts")
         problems += diagram_problems
