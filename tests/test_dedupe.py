@@ -263,8 +263,8 @@ def test_outputs_one_row_per_record_in_order_with_provenance() -> None:
 
 
 def test_a_weak_chain_does_not_join_different_works() -> None:
-    """A (DOI a) and C (DOI c) are different works; B has no DOI and looks like both."""
-    records = make_records(article(doi="10.1/a"), article(pages="", volume=""), article(doi="10.1/c"))
+    """A (DOI a) and C (DOI c, other pages) are different works; B has no DOI or pages and looks like both."""
+    records = make_records(article(doi="10.1/a"), article(pages="", volume=""), article(doi="10.1/c", pages="560-568"))
     result = find_duplicates(records)
     a, b, c = clusters_of(result)
     assert a != c

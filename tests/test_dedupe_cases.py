@@ -102,17 +102,20 @@ def test_conference_abstract_and_journal_article_are_different(all_records: pd.D
     assert_works(records, result)
 
 
-def test_preprint_and_published_version_are_one_work_by_default(all_records: pd.DataFrame) -> None:
+def test_preprint_and_published_version_are_kept_apart_by_default(all_records: pd.DataFrame) -> None:
+    """Two reports of one study, not two copies of one record (issue 10, failure class 9)."""
     records, result = run(all_records, "preprint")
     assert_works(records, result)
-    assert result.clusters.set_index("record_id").at["hc_pre_2", "rule"] in ("preprint", "title+locator", "doi")
-
-
-def test_preprints_can_be_kept_apart(all_records: pd.DataFrame) -> None:
-    records, result = run(all_records, "preprint", {"preprints": "different"})
     cluster = result.clusters.set_index("record_id")["cluster_id"]
     assert cluster["hc_pre_1"] != cluster["hc_pre_2"]
     assert cluster["hc_pre_2"] == cluster["hc_pre_3"]
+
+
+def test_preprints_can_be_joined_to_their_published_version(all_records: pd.DataFrame) -> None:
+    records, result = run(all_records, "preprint", {"preprints": "same"})
+    cluster = result.clusters.set_index("record_id")
+    assert cluster.at["hc_pre_1", "cluster_id"] == cluster.at["hc_pre_2", "cluster_id"] == cluster.at["hc_pre_3", "cluster_id"]
+    assert cluster.at["hc_pre_2", "rule"] in ("preprint", "title+locator", "doi")
 
 
 def test_translated_titles_in_brackets(all_records: pd.DataFrame) -> None:

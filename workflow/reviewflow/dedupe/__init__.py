@@ -32,7 +32,7 @@ from rapidfuzz.process import cpdist
 
 from .blocking import candidate_pairs
 from .cluster import Link, build_clusters
-from .compare import Decision, compare_records, decide
+from .compare import Decision, blocking_conflict, decide
 from .overrides import check_overrides, contradictions
 from .prepare import Prepared, prepare
 from .sources import source_contributions
@@ -52,6 +52,7 @@ CLUSTER_COLUMNS = (
     "score",
     "matched_with",
     "evidence",
+    "weights",
     "round",
     "source_type",
     "database",
@@ -66,6 +67,7 @@ REVIEW_COLUMNS = (
     "reason",
     "score",
     "evidence",
+    "weights",
     "cluster_id_a",
     "cluster_id_b",
     "title_a",
@@ -85,7 +87,9 @@ REVIEW_COLUMNS = (
     "database_a",
     "database_b",
 )
-DEFAULT_SETTINGS: dict[str, Any] = {"preprints": "same"}
+#: A preprint and its published version are two reports of one study, not two copies of one record:
+#: kept apart unless ``preprints: same`` (the study-level link is made from related.csv).
+DEFAULT_SETTINGS: dict[str, Any] = {"preprints": "different"}
 
 
 @dataclass
@@ -179,15 +183,16 @@ def find_duplicates(
         if (i, j) in decided_pairs:
             continue
         decision = decide(prep, i, j, settings)
-        conflicts_cache[(i, j)] = "; ".join(c.text for c in decision.evidence.conflicts)
+        # a pair the weights join holds no conflict that keeps its clusters apart
+        conflicts_cache[(i, j)] = "" if decision.verdict == "same" else "; ".join(c.text for c in decision.evidence.conflicts)
         if decision.verdict == "same":
-            links.append(Link(i, j, decision.rule, decision.score, decision.evidence.summary()))
+            links.append(Link(i, j, decision.rule, decision.score, decision.evidence.summary(), decision.weights_text()))
         elif decision.verdict == "review":
             borderline.append((i, j, decision))
 
     def conflict(x: int, y: int) -> str:
         if (x, y) not in conflicts_cache:
-            conflicts_cache[(x, y)] = "; ".join(c.text for c in compare_records(prep, x, y, settings).conflicts)
+            conflicts_cache[(x, y)] = blocking_conflict(prep, x, y, settings)
         return conflicts_cache[(x, y)]
 
     clustering = build_clusters(prep.round, links, forced, cannot, conflict)
@@ -201,13 +206,16 @@ def find_duplicates(
             "score": [f"{s:.3f}" if r else "" for s, r in zip(clustering.score, clustering.rule, strict=True)],
             "matched_with": [ids[p] if p >= 0 else "" for p in clustering.parent],
             "evidence": clustering.evidence,
+            "weights": clustering.weights,
         }
     )
-    for column in CLUSTER_COLUMNS[6:]:
+    for column in CLUSTER_COLUMNS[CLUSTER_COLUMNS.index("round") :]:
         clusters[column] = records[column].astype(str).to_numpy() if column in records else ""
 
-    candidates = [(i, j, d.rule, d.score, d.evidence.summary()) for i, j, d in borderline]
-    candidates += [(b.link.first, b.link.second, b.reason, b.link.score, b.link.evidence) for b in clustering.blocked]
+    candidates = [(i, j, d.rule, d.score, d.evidence.summary(), d.weights_text()) for i, j, d in borderline]
+    candidates += [
+        (b.link.first, b.link.second, b.reason, b.link.score, b.link.evidence, b.link.weights) for b in clustering.blocked
+    ]
     review = _review_table(records, prep, clustering.root, candidates, cannot)
     return DedupeResult(clusters=clusters[list(CLUSTER_COLUMNS)], review=review)
 
@@ -216,13 +224,13 @@ def _review_table(
     records: pd.DataFrame,
     prep: Prepared,
     root: list[int],
-    candidates: list[tuple[int, int, str, float, str]],
+    candidates: list[tuple[int, int, str, float, str, str]],
     cannot: set[tuple[int, int]],
 ) -> pd.DataFrame:
     """One row per pair of clusters in doubt (its strongest pair of records), in the clusters' order."""
     kept_apart = {(min(root[a], root[b]), max(root[a], root[b])) for a, b in cannot}
-    best: dict[tuple[int, int], tuple[int, int, str, float, str]] = {}
-    for i, j, reason, score, evidence in candidates:
+    best: dict[tuple[int, int], tuple[int, int, str, float, str, str]] = {}
+    for i, j, reason, score, evidence, weights in candidates:
         ri, rj = root[i], root[j]
         if ri == rj:
             continue  # joined after all, through other records
@@ -232,7 +240,7 @@ def _review_table(
         a, b = (i, j) if ri < rj else (j, i)
         current = best.get(key)
         if current is None or (-score, a, b) < (-current[3], current[0], current[1]):
-            best[key] = (a, b, reason, score, evidence)
+            best[key] = (a, b, reason, score, evidence, weights)
     ids = prep.record_id
 
     def field(name: str, p: int) -> str:
@@ -240,7 +248,7 @@ def _review_table(
 
     rows = []
     for key in sorted(best):
-        a, b, reason, score, evidence = best[key]
+        a, b, reason, score, evidence, weights = best[key]
         row = {
             "record_id_a": ids[a],
             "record_id_b": ids[b],
@@ -249,6 +257,7 @@ def _review_table(
             "reason": reason,
             "score": f"{score:.3f}",
             "evidence": evidence,
+            "weights": weights,
             "cluster_id_a": ids[root[a]],
             "cluster_id_b": ids[root[b]],
         }

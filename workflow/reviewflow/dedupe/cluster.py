@@ -33,6 +33,7 @@ RULE_STRENGTH = {
     "preprint": 4,
     "title+abstract": 5,
     "locator+authors": 6,
+    "weights": 6,
     "title+url": 7,
     "registry": 7,
     "title+year": 8,
@@ -46,6 +47,7 @@ class Link:
     rule: str
     score: float
     evidence: str
+    weights: str = ""  # each field's weight and the total (see weights.describe)
 
 
 @dataclass
@@ -61,6 +63,7 @@ class Clustering:
     rule: list[str]
     score: list[float]
     evidence: list[str]
+    weights: list[str]
     blocked: list[Blocked] = field(default_factory=list)
 
 
@@ -85,6 +88,7 @@ def build_clusters(
     rule = [""] * size
     score = [0.0] * size
     evidence = [""] * size
+    weights = [""] * size
     blocked: list[Blocked] = []
 
     def find(item: int) -> int:
@@ -95,12 +99,12 @@ def build_clusters(
 
     def reroot(node: int, new_parent: int, link: Link) -> None:
         """Make ``node`` its tree's top, then hang the tree under ``new_parent`` by ``link``."""
-        info = (new_parent, link.rule, link.score, link.evidence)
+        info = (new_parent, link.rule, link.score, link.evidence, link.weights)
         while node != -1:
             following = parent[node]
-            old = (parent[node], rule[node], score[node], evidence[node])
-            parent[node], rule[node], score[node], evidence[node] = info
-            info = (node, old[1], old[2], old[3])
+            old = (parent[node], rule[node], score[node], evidence[node], weights[node])
+            parent[node], rule[node], score[node], evidence[node], weights[node] = info
+            info = (node, old[1], old[2], old[3], old[4])
             node = following
 
     def join(link: Link, root_a: int, root_b: int) -> None:
@@ -151,4 +155,4 @@ def build_clusters(
         join(link, root_a, root_b)
 
     root = [find(p) for p in range(size)]
-    return Clustering(root, parent, rule, score, evidence, blocked)
+    return Clustering(root, parent, rule, score, evidence, weights, blocked)

@@ -52,6 +52,7 @@ overwhelming evidence, go to the review list for a person to decide.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -59,7 +60,8 @@ from typing import Any, NamedTuple
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from .normalise import TitleForms
+from . import weights as w
+from .normalise import TitleForms, dois_alike
 from .prepare import Prepared
 
 #: Title similarity (0-1, normalised Indel similarity of the comparison forms) at which titles are alike.
@@ -90,17 +92,23 @@ COMPATIBLE_KINDS = frozenset({frozenset({"report", "web"}), frozenset({"article"
 class Conflict(NamedTuple):
     """A fact that shows two different works: its kind and, for people, what it is."""
 
-    kind: str  # doi | registry | note | part | number | wording | year | supplement | pages | publication
+    kind: str  # doi | registry | note | part | number | recurring | publication | wording | year | supplement | pages
     text: str
 
 
 #: Conflicts found in the titles: the same DOI does not outweigh them.
 TITLE_CONFLICTS = frozenset({"note", "part", "number", "wording"})
+#: Positive signs of a different work: they keep a pair apart whatever its weights. The other
+#: conflicts (different DOIs, years, pages, a word of the title) are weights against the pair.
+VETOES = frozenset({"note", "part", "number", "registry", "publication", "recurring", "version"})
+#: The version suffix of a DOI: Cochrane's .pub2, a preprint server's v2.
+_DOI_VERSION = re.compile(r"(?:\.pub\d+|\.?v\d+)$")
 
 
 @dataclass(slots=True)
 class Evidence:
     doi: str = "missing"  # same | different | missing
+    doi_how: str = ""  # "ISSN part" when two DOIs differ only in their ISSN-based part
     title: float = -1.0  # -1: a title is missing
     title_how: str = ""  # subtitle | translation | "" (how the titles were aligned)
     authors: float = -1.0
@@ -109,11 +117,13 @@ class Evidence:
     year: str = "missing"  # same | off by one | two apart | different | missing
     journal: str = "missing"  # compatible | different | missing
     volume: str = "missing"
+    issue: str = "missing"  # same | different | missing
     pages: str = "missing"  # same | different | missing (first page)
     page_range: bool = False  # both have the same first and last page, and last > first
     abstract: float = -1.0
     title_extra: int = -1  # significant words one title has and the other lacks (-1: not counted)
     preprint_pair: bool = False  # exactly one is a preprint
+    wording: str = ""  # different | negation: a word of one title replaced, or a negation added
     conflicts: list[Conflict] = field(default_factory=list)  # facts that show two different works
     doubts: list[str] = field(default_factory=list)  # differences databases also make for one work (volume, pages)
 
@@ -128,6 +138,7 @@ class Evidence:
             f"year={self.year}",
             f"journal={self.journal}",
             f"volume={self.volume}",
+            f"issue={self.issue}",
             f"pages={self.pages}",
             f"abstract={number(self.abstract)}",
         ]
@@ -140,6 +151,14 @@ class Decision:
     rule: str  # the rule that made the pair the same work, or why it is in review
     score: float
     evidence: Evidence
+    weights: tuple[w.FieldWeight, ...] = ()
+
+    @property
+    def total(self) -> float:
+        return w.total(list(self.weights))
+
+    def weights_text(self) -> str:
+        return w.describe(list(self.weights)) if self.weights else ""
 
 
 def _supplement_page(page: str) -> bool:
@@ -180,8 +199,16 @@ def title_similarity(a: TitleForms, b: TitleForms) -> tuple[float, str]:
     how = ""
     if best < 1.0 and (a.main != a.full or b.main != b.full):
         main = max(_ratio(a.main, b.main), _ratio(a.main, b.full), _ratio(a.full, b.main))
+        if a.translation or b.translation:
+            # the English title of one record in brackets beside its original, the other in English only
+            main = max(main, _ratio(a.translation or a.full, b.translation or b.full))
         if main > best:
             best, how = main, "translation"
+    if best < 1.0 and (a.lead != b.lead) and (a.unnumbered or b.unnumbered):
+        # a chapter number before one title ("21 Health effects ...")
+        unnumbered = _ratio(a.unnumbered or a.full, b.unnumbered or b.full)
+        if unnumbered > best:
+            best, how = unnumbered, "chapter number"
     if best < TITLE_ALIKE:
         for short, long in ((a, b), (b, a)):
             if not short.full or len(short.full) > len(long.full):
@@ -195,9 +222,19 @@ def title_similarity(a: TitleForms, b: TitleForms) -> tuple[float, str]:
     return best, how
 
 
+#: Endings that make another form of one word ("double-blind" / "double-blinded").
+WORD_ENDINGS = ("ed", "d", "ing", "s", "es", "al", "ly", "ic")
+
+
 def _typo(x: str, y: str) -> bool:
-    """Two spellings of one word: one letter apart, in words of five letters or more."""
-    return min(len(x), len(y)) >= 5 and Levenshtein.distance(x, y, score_cutoff=1) <= 1
+    """Two spellings or forms of one word: one letter apart, in words of five letters or more, or
+    one the other with an ending (blind / blinded)."""
+    if min(len(x), len(y)) < 5:
+        return False
+    if Levenshtein.distance(x, y, score_cutoff=1) <= 1:
+        return True
+    short, long = (x, y) if len(x) < len(y) else (y, x)
+    return long.startswith(short) and long[len(short) :] in WORD_ENDINGS
 
 
 def title_word_differences(a: TitleForms, b: TitleForms) -> tuple[set[str], set[str]]:
@@ -245,6 +282,12 @@ def title_word_conflict(only_a: set[str], only_b: set[str]) -> str:
 
 def title_number_conflict(a: TitleForms, b: TitleForms) -> str:
     numbers_a, numbers_b = set(a.numbers), set(b.numbers)
+    if a.lead != b.lead and not (a.lead and b.lead):
+        # a chapter number one database put before the title is not a number of the title
+        if a.lead and a.numbers.count(a.lead) == 1:
+            numbers_a.discard(a.lead)
+        if b.lead and b.numbers.count(b.lead) == 1:
+            numbers_b.discard(b.lead)
     if numbers_a == numbers_b:
         return ""
     if numbers_a < numbers_b or numbers_b < numbers_a:
@@ -358,13 +401,16 @@ def compare_records(prep: Prepared, i: int, j: int, settings: dict[str, Any]) ->
     """Field-by-field evidence on records i and j, with the conflicts between them."""
     ev = Evidence()
     conflicts = ev.conflicts
-    preprints_same = settings.get("preprints", "same") == "same"
+    preprints_same = settings.get("preprints", "different") == "same"
     kind_i, kind_j = prep.kind[i], prep.kind[j]
     ev.preprint_pair = (kind_i == "preprint") != (kind_j == "preprint")
     doi_i, doi_j = prep.doi[i], prep.doi[j]
     if doi_i and doi_j:
-        ev.doi = "same" if doi_i == doi_j else "different"
-        if ev.doi == "different" and not (ev.preprint_pair and preprints_same):
+        ev.doi = "same" if doi_i == doi_j or dois_alike(doi_i, doi_j) else "different"
+        ev.doi_how = "ISSN part" if ev.doi == "same" and doi_i != doi_j else ""
+        if ev.doi == "different" and _DOI_VERSION.sub("", doi_i) == _DOI_VERSION.sub("", doi_j):
+            conflicts.append(Conflict("version", f"different DOIs of versions of one work: {doi_i} / {doi_j}"))
+        elif ev.doi == "different" and not (ev.preprint_pair and preprints_same):
             conflicts.append(Conflict("doi", f"different DOIs: {doi_i} / {doi_j}"))
     doi_same = ev.doi == "same"
 
@@ -375,6 +421,7 @@ def compare_records(prep: Prepared, i: int, j: int, settings: dict[str, Any]) ->
 
     title_i, title_j = prep.title[i], prep.title[j]
     wording = ""
+    misspelt = False
     if title_i.full and title_j.full:
         ev.title, ev.title_how = title_similarity(title_i, title_j)
         if title_i.markers != title_j.markers:
@@ -390,7 +437,7 @@ def compare_records(prep: Prepared, i: int, j: int, settings: dict[str, Any]) ->
             only_i, only_j = title_word_differences(title_i, title_j)
             wording = title_word_conflict(only_i, only_j)
             ev.title_extra = len(only_i) + len(only_j)
-
+            misspelt = _misspelt(only_i, only_j)
     authors_i, authors_j = prep.authors[i], prep.authors[j]
     if authors_i and authors_j:
         ev.authors = _ratio(prep.authors_text[i], prep.authors_text[j])
@@ -423,11 +470,20 @@ def compare_records(prep: Prepared, i: int, j: int, settings: dict[str, Any]) ->
     volume_i, volume_j = prep.volume[i], prep.volume[j]
     if volume_i and volume_j:
         ev.volume = "same" if volume_i == volume_j else "different"
+    issue_i, issue_j = prep.issue[i], prep.issue[j]
+    if issue_i and issue_j:
+        ev.issue = "same" if issue_i == issue_j else "different"
     page_i, page_j = prep.page_start[i], prep.page_start[j]
     if page_i and page_j:
         ev.pages = "same" if _same_page(page_i, page_j) else "different"
         end_i, end_j = prep.page_end[i], prep.page_end[j]
         ev.page_range = ev.pages == "same" and bool(end_i) and _same_page(end_i, end_j) and end_i != page_i
+    if (title_i.recurring or title_j.recurring) and not doi_same:
+        # a recurring title (Editor's Comments, Introduction, Letters) names one item per issue and page
+        if ev.issue == "different" and ev.pages != "same":
+            conflicts.append(Conflict("recurring", f"a recurring title in issues {issue_i} and {issue_j}"))
+        elif ev.pages == "different":
+            conflicts.append(Conflict("recurring", f"a recurring title on pages {page_i} and {page_j}"))
     if not doi_same and not ev.preprint_pair:
         if ev.volume == "different":
             ev.doubts.append(f"volumes {volume_i} / {volume_j}")
@@ -448,6 +504,7 @@ def compare_records(prep: Prepared, i: int, j: int, settings: dict[str, Any]) ->
         if ev.page_range and ev.volume == "same" and ev.year == "same" and authors_same:
             ev.title_how = "reworded"
         else:
+            ev.wording = "misspelt" if misspelt else "different" if only_words_differ_text(wording) else "negation"
             conflicts.append(Conflict("wording", wording))
 
     locator_same = ev.volume == "same" and ev.pages == "same"
@@ -462,15 +519,100 @@ def compare_records(prep: Prepared, i: int, j: int, settings: dict[str, Any]) ->
     return ev
 
 
+def weigh(prep: Prepared, i: int, j: int, ev: Evidence) -> list[w.FieldWeight]:
+    """Each field's weight for (positive) or against (negative) records i and j being one work."""
+    found: list[w.FieldWeight] = []
+    found.append(w.outcome_weight("doi", ev.doi))
+    if ev.title >= 0:
+        words = min(len(prep.title[i].significant), len(prep.title[j].significant))
+        found.append(w.title_weight(ev.title, prep.title[i].informative and prep.title[j].informative, words))
+    else:
+        found.append(w.FieldWeight("title", "missing", 0.0))
+    if ev.wording:
+        found.append(w.outcome_weight("wording", ev.wording))
+    found.append(w.abstract_weight(ev.abstract) if ev.abstract >= 0 else w.FieldWeight("abstract", "missing", 0.0))
+    if ev.authors < 0:
+        authors = "missing"
+    elif ev.authors >= AUTHORS_SAME and ev.first_author:
+        authors = "same"
+    elif ev.first_author and ev.authors_prefix >= 0.85:
+        authors = "agree"
+    elif ev.first_author:
+        authors = "first"
+    else:
+        authors = "partly" if max(ev.authors, ev.authors_prefix) >= 0.5 else "different"
+    found.append(w.outcome_weight("authors", authors))
+    found.append(w.outcome_weight("year", ev.year))
+    found.append(w.outcome_weight("journal", ev.journal))
+    found.append(w.outcome_weight("volume", ev.volume))
+    if ev.journal == "different" and ev.volume == "different":
+        found.append(w.outcome_weight("venue", "different"))  # another journal and volume: a second publication
+    found.append(w.outcome_weight("issue", ev.issue))
+    kinds = {c.kind for c in ev.conflicts}
+    if ev.pages == "same":
+        pages = "same range" if ev.page_range else "same"
+    elif "supplement" in kinds:
+        pages = "supplement"
+    elif "pages" in kinds:
+        pages = "apart"
+    else:
+        pages = ev.pages
+    found.append(w.outcome_weight("pages", pages))
+    return found
+
+
+def blocking_conflict(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> str:
+    """Why records i and j cannot be one work ("" when they can): a positive sign of a different
+    work, or conflicts that the other fields' weights do not outweigh."""
+    ev = compare_records(prep, i, j, settings)
+    if not ev.conflicts:
+        return ""
+    vetoed = any(c.kind in VETOES for c in ev.conflicts)
+    if not vetoed and w.total(weigh(prep, i, j, ev)) >= w.MATCH:
+        return ""
+    return "; ".join(c.text for c in ev.conflicts)
+
+
+def only_words_differ_text(text: str) -> bool:
+    return text.startswith("the titles differ in words")
+
+
 def only_words_differ(conflict: Conflict) -> bool:
     """A word replaced by another (not a negation added)."""
-    return conflict.text.startswith("the titles differ in words")
+    return only_words_differ_text(conflict.text)
+
+
+def _misspelt(only_a: set[str], only_b: set[str]) -> bool:
+    """One long word against one spelt much like it (phosphorus / phsophorous, effusion / effusing):
+    more likely a typing error than another word (in vivo / in vitro, men / women are not)."""
+    if len(only_a) != 1 or len(only_b) != 1:
+        return False
+    x, y = next(iter(only_a)), next(iter(only_b))
+    return min(len(x), len(y)) >= 6 and _ratio(x, y) >= 0.8
 
 
 def decide(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> Decision:
-    """The verdict on one pair: same (with the rule), review (with the reason) or different."""
+    """The verdict on one pair: same (with the rule), review (with the reason) or different.
+
+    A positive sign of a different work (:data:`VETOES`) keeps the pair apart (or, against
+    overwhelming evidence, sends it to a person). Otherwise the named rules take the pairs whose
+    fields agree in a familiar pattern, and the total of the fields' weights (:mod:`.weights`)
+    decides the rest: a conflict such as a wrong DOI, an epub year or garbled pages lowers the
+    total instead of vetoing the match.
+    """
     ev = compare_records(prep, i, j, settings)
+    weights = tuple(weigh(prep, i, j, ev))
+    total = w.total(list(weights))
+    ruled = _by_rules(prep, i, j, ev, total)
+    return Decision(ruled.verdict, ruled.rule, ruled.score, ev, weights)
+
+
+def _by_rules(prep: Prepared, i: int, j: int, ev: Evidence, total: float) -> Decision:
     conflicts = ev.conflicts
+    vetoed = any(c.kind in VETOES for c in conflicts)
+    weighed_same = not vetoed and total >= w.MATCH
+    weighed_review = not vetoed and total >= w.REVIEW
+    weights_note = f"weights {total:+g}"
     title = ev.title
     informative = prep.title[i].informative and prep.title[j].informative
     titles_missing = title < 0
@@ -484,12 +626,16 @@ def decide(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> Decision
     if ev.doi == "same":
         if not title_conflict and (titles_missing or title >= TITLE_FLOOR):
             return Decision("same", "doi", 1.0, ev)
+        if weighed_same and title >= TITLE_FLOOR:
+            return Decision("same", "doi", 1.0, ev)  # a title variant (a word's form, a typo) with the same DOI
         if authors_agree or title >= 0.6:  # else a DOI shared by a whole supplement
             why = reasons if title_conflict else f"titles differ (similarity {title:.2f})"
             return Decision("review", f"same DOI, but {why}", max(title, 0.0), ev)
         return Decision("different", "", max(title, 0.0), ev)
 
     if conflicts:
+        if weighed_same:
+            return Decision("same", "weights", max(title, 0.0), ev)  # only conflicts the other fields outweigh
         # overwhelming evidence against a single conflict: a person decides
         if (
             len(conflicts) == 1
@@ -508,6 +654,8 @@ def decide(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> Decision
             and ev.year in ("same", "off by one")
         ):
             return Decision("review", f"alike, but {conflicts[0].text}", title, ev)
+        if weighed_review:
+            return Decision("review", f"{weights_note}, but {reasons}", max(title, 0.0), ev)
         return Decision("different", reasons, max(title, 0.0), ev)
 
     if ev.doubts:
@@ -522,8 +670,12 @@ def decide(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> Decision
             and ev.journal == "compatible"
         ):
             return Decision("same", "title+authors+journal", title, ev)
+        if weighed_same:
+            return Decision("same", "weights", max(title, 0.0), ev)
         if informative and title >= TITLE_ALIKE and authors_agree and ev.year in ("same", "off by one"):
             return Decision("review", f"alike, but {'; '.join(ev.doubts)}", title, ev)
+        if weighed_review:
+            return Decision("review", f"{weights_note}, but {'; '.join(ev.doubts)}", max(title, 0.0), ev)
         return Decision("different", "; ".join(ev.doubts), max(title, 0.0), ev)
 
     year_same = ev.year == "same"
@@ -558,6 +710,8 @@ def decide(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> Decision
         and min(len(prep.title[i].significant), len(prep.title[j].significant)) >= TITLE_YEAR_WORDS
     ):
         return Decision("same", "title+year", title, ev)
+    if weighed_same:
+        return Decision("same", "weights", max(title, 0.0), ev)
 
     # narrowly missed: for a person
     if informative and title >= 0.85 and year_near and (authors_agree or (authors_missing and journal_ok)):
@@ -566,4 +720,6 @@ def decide(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> Decision
         return Decision("review", "a generic title: needs the DOI or the volume and page", title, ev)
     if locator_same and authors_agree and year_near:
         return Decision("review", "same volume, page and first author, but the titles differ", max(title, 0.0), ev)
+    if weighed_review:
+        return Decision("review", f"{weights_note}: not enough agrees", max(title, 0.0), ev)
     return Decision("different", "", max(title, 0.0), ev)

@@ -42,11 +42,39 @@ _LATEX_LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i)(?![a-zA-Z])")
 
 _LOST_LETTER = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
 
+#: Punctuation outside ASCII, mapped to its ASCII equivalent before diacritics are dropped (else NFKD
+#: with ASCII-ignore deletes it: "0–18" would become "018" and "PM2·5" would no longer be "PM2.5").
+_PUNCTUATION_TABLE = str.maketrans(
+    {**dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d\u00ad", "-"),
+     **dict.fromkeys("\u00b7\u2027\u2219\u22c5\u30fb\u0387", "."),
+     **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4", "'"),
+     **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+     **dict.fromkeys("\u00a0\u2002\u2003\u2009\u200a\u202f\u205f\u3000", " "),
+     "\u200b": "", "\u2026": "...", "\u00d7": "x", "\u2044": "/", "\u2215": "/", "\u2264": "<=", "\u2265": ">=",
+     "\u00b1": "+/-", "\u2192": "->"}
+)
+#: Characters that mark text decoded with the wrong code page ("â€œ" for a curly quote, "Ã©" for "e acute").
+_MOJIBAKE_HINT = re.compile("[\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|\u00e2\u20ac")
+#: Dotted abbreviations: "U.S." and "US", "U.K." and "UK" are one word.
+_DOTTED_ABBREVIATION = re.compile(r"\b[a-z](?:\.[a-z])+\.?(?![a-z0-9])")
+
+
+def repair_mojibake(text: str) -> str:
+    """Text that was UTF-8 read as Windows-1252 or Latin-1, decoded again (by ftfy, only when it looks garbled)."""
+    if not _MOJIBAKE_HINT.search(text):
+        return text
+    import ftfy  # only for the few garbled fields
+
+    return ftfy.fix_encoding(text)
+
 
 def fold(text: str) -> str:
-    """Lower-case ASCII: mark-up removed, Greek letters spelt out, diacritics dropped."""
+    """Lower-case ASCII: mojibake repaired, mark-up removed, punctuation mapped to ASCII, Greek letters
+    spelt out, diacritics dropped, dotted abbreviations joined (U.S. = US)."""
     if not text:
         return ""
+    if not text.isascii():
+        text = repair_mojibake(text)
     if "&" in text:
         text = html.unescape(text)
     if "<" in text:
@@ -60,8 +88,12 @@ def fold(text: str) -> str:
     if "?" in text:
         text = _LOST_LETTER.sub("", text)  # "Fran?ais": a letter lost to a wrong encoding
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text.translate(_LETTERS_TABLE)).encode("ascii", "ignore").decode("ascii")
-    return text.lower()
+        text = text.translate(_PUNCTUATION_TABLE).translate(_LETTERS_TABLE)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = text.lower()
+    if "." in text:
+        text = _DOTTED_ABBREVIATION.sub(lambda m: m.group(0).replace(".", ""), text)
+    return text
 
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -150,9 +182,14 @@ def words(text: str) -> list[str]:
 _TITLE_NOTES = re.compile(
     r"\[\s*(?:published erratum|erratum|corrigendum|comment|see |letter|editorial|review|in process|retract|"
     r"update|corrected|republished|expression of concern|news|abstract|author'?s? transl)[^\]]*(?:\]|$)"
-    r"|\((?:author'?s? transl(?:ation)?)\)",
+    r"|\((?:author'?s? transl(?:ation)?)\)"
+    r"|\[\s*\d+\s*(?:refs?|references)\.?\s*\]"  # [45 refs]
+    r"|[\[(]\s*(?:article|text|full text|abstract) (?:in|available in) [a-z]+(?: and [a-z]+)?\s*[\])]"  # [Article in German]
+    r"|\[\s*(?:in [a-z]+|[a-z]+ abstract|see also|meta-analysis|systematic review|randomized controlled trial)\s*\]",
     re.IGNORECASE,
 )
+#: A chapter or item number before a title ("21 Health effects of ..." in a book's table of contents).
+_LEAD_NUMBER = re.compile(r"^(\d{1,3})\.?\s+(?=[a-z])")
 _BRACKETED = re.compile(r"\[([^\]]*)\]")
 _SUBTITLE_SEPARATOR = re.compile(r":|\.\s|\?|!|\s[-\u2013\u2014]+\s|\s\(")
 
@@ -234,6 +271,10 @@ class TitleForms:
     informative: bool  # names a work (not "Editorial", "Annual report", a short generic phrase)
     last: str  # the last word (a database that cuts long titles may cut it short)
     spelt: tuple[tuple[str, str], ...] = ()  # (unified word, word as written) where they differ
+    translation: str = ""  # a bracketed translation beside the original title ("" when there is none)
+    recurring: bool = False  # names a kind of item that recurs in every issue (Editorial, Letters, Introduction)
+    lead: str = ""  # a chapter or item number before the title ("21 Health effects ...")
+    unnumbered: str = ""  # ``full`` without that number ("" when there is none)
 
 
 _MARKER_HINTS = ("errat", "corrig", "correct", "retract", "withdrawn", "concern", "comment", "re:", "re :", "letter",
@@ -262,11 +303,13 @@ def _title_forms(title: str) -> TitleForms:
     tokens = words(text)
     full = " ".join(tokens)
     main = full
+    translation = ""
     if "[" in text:
         inside = " ".join(_BRACKETED.findall(text))
         outside_tokens = words(_BRACKETED.sub(" ", text))
         if inside.strip() and sum(1 for t in outside_tokens if t not in STOP_WORDS) >= 3:
             main = " ".join(outside_tokens)  # "Original title [English translation]" -> the original
+            translation = " ".join(words(inside))
     separator = _SUBTITLE_SEPARATOR.search(stripped)
     head = " ".join(words(stripped[: separator.start()])) if separator else ""
     significant = [t for t in tokens if t not in STOP_WORDS]
@@ -286,7 +329,10 @@ def _title_forms(title: str) -> TitleForms:
         parts = parts | frozenset(f"part:{b}" for a, b in lettered if a == "part" and b in ("a", "b", "c", "d"))
     key = "".join(significant)
     informative = len(significant) >= 3 and len(key) >= 16
-    generic = _GENERIC_TITLE.match(stripped) if informative else None
+    generic = _GENERIC_TITLE.match(stripped)
+    recurring = generic is not None
+    if not informative:
+        generic = None
     if generic:
         # "Abstracts of the 79th EAS Congress" names one book of abstracts; "Annual report 2019" does not
         rest = [t for t in words(stripped[generic.end() :]) if t not in STOP_WORDS]
@@ -295,7 +341,10 @@ def _title_forms(title: str) -> TitleForms:
         informative = len(significant) >= 5  # "Erratum: <a title>" names the work it corrects
     last = tokens[-1] if tokens else ""
     spelt = tuple(sorted({(t, w) for t, w in zip(tokens, written, strict=True) if t != w and not t.isdigit()}))
-    return TitleForms(full, main, head, key, frozenset(significant), numbers, parts, markers, informative, last, spelt)
+    lead = _LEAD_NUMBER.match(stripped)
+    unnumbered = " ".join(tokens[1:]) if lead and len(significant) >= 4 and tokens and tokens[0] == lead.group(1) else ""
+    return TitleForms(full, main, head, key, frozenset(significant), numbers, parts, markers, informative, last, spelt,
+                      translation, recurring and not informative, lead.group(1) if unnumbered else "", unnumbered)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -448,15 +497,48 @@ def volume_key(volume: str) -> str:
     return match.group(0).lstrip("0") or "0" if match else ""
 
 
+def issue_key(issue: str) -> str:
+    """The issue's number or label, folded ("3", "3-4", "suppl 2"); "" when unknown."""
+    text = fold(issue or "").strip()
+    return " ".join(w.lstrip("0") or w for w in _NON_WORD.split(text) if w)
+
+
 def year_number(year: str) -> int:
     match = re.search(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)", year or "")
     return int(match.group(1)) if match else 0
 
 
+#: DOI-like strings that name a database entry, not the article: Cochrane CENTRAL's record
+#: addresses (10.1002/central/CN-01234567) are copied into the DOI field from its URLs.
+_PSEUDO_DOI = re.compile(r"^10\.1002/central/cn-")
+_DOI_START = re.compile(r"10\.\d{4,9}/")
+
+
 def doi_key(doi: str) -> str:
+    """The DOI, bare and lower case ("" for none, or for a pseudo-DOI that names a database entry)."""
     doi = (doi or "").strip().lower()
     doi = re.sub(r"^(?:https?://)?(?:dx\.)?doi\.org/|^doi:\s*", "", doi)
-    return doi.rstrip(".,;)]}'\" ")
+    if doi and not doi.startswith("10."):
+        found = _DOI_START.search(doi)  # "https://doi.wiley.com/10...." or "DOI 10...."
+        doi = doi[found.start() :] if found else doi
+    doi = doi.rstrip(".,;)]}'\" ")
+    if _PSEUDO_DOI.match(doi):
+        return ""
+    return doi
+
+
+_ISSN_IN_DOI = re.compile(r"(?<![0-9])\d{4}-?\d{3}[\dx](?![0-9])")
+
+
+def dois_alike(a: str, b: str) -> bool:
+    """Two DOIs of one article that differ only in their ISSN-based part (10.1586/14737140.7.1.57 and
+    10.1586/14787210.7.1.57: a journal's print and electronic ISSN), with the same registrant."""
+    if a == b:
+        return True
+    if a.split("/", 1)[0] != b.split("/", 1)[0] or not _ISSN_IN_DOI.search(a) or not _ISSN_IN_DOI.search(b):
+        return False
+    rest_a, rest_b = _ISSN_IN_DOI.sub("#", a), _ISSN_IN_DOI.sub("#", b)
+    return rest_a == rest_b and len(rest_a.split("/", 1)[-1].replace("#", "")) >= 5
 
 
 def abstract_form(abstract: str, length: int = 300) -> str:

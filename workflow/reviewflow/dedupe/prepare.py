@@ -13,6 +13,7 @@ from .normalise import (
     author_keys,
     author_words,
     doi_key,
+    issue_key,
     first_page,
     journal_forms,
     publication_kind,
@@ -39,6 +40,7 @@ class Prepared:
     year: np.ndarray  # int, 0 when unknown
     journal: list[tuple[tuple[str, ...], ...]]
     volume: list[str]
+    issue: list[str]  # the issue's number ("" when unknown)
     page_start: list[str]
     page_end: list[str]
     abstract: list[str]
@@ -86,6 +88,7 @@ def prepare(records: pd.DataFrame) -> Prepared:
         year=np.array([year_number(y) for y in _column(records, "year")], dtype=np.int32),
         journal=[journal_forms(j) for j in journal_text],
         volume=[volume_key(v) for v in _column(records, "volume")],
+        issue=[issue_key(v) for v in _column(records, "issue")],
         page_start=[p[0] for p in pages],
         page_end=[p[1] for p in pages],
         abstract=[abstract_form(a) for a in abstract_text],
