@@ -120,6 +120,7 @@ class Evidence:
     issue: str = "missing"  # same | different | missing
     pages: str = "missing"  # same | different | missing (first page)
     page_range: bool = False  # both have the same first and last page, and last > first
+    page_ranges_apart: bool = False  # both have full page ranges, and they do not overlap
     abstract: float = -1.0
     title_extra: int = -1  # significant words one title has and the other lacks (-1: not counted)
     preprint_pair: bool = False  # exactly one is a preprint
@@ -495,6 +496,7 @@ def compare_records(prep: Prepared, i: int, j: int, settings: dict[str, Any]) ->
             elif (range_i or range_j) and _apart(range_i or _single_page(page_i), range_j or _single_page(page_j)):
                 shown_i, shown_j = f"{page_i}-{prep.page_end[i] or page_i}", f"{page_j}-{prep.page_end[j] or page_j}"
                 conflicts.append(Conflict("pages", f"pages {shown_i} and {shown_j} do not overlap"))
+                ev.page_ranges_apart = bool(range_i and range_j)
             else:
                 ev.doubts.append(f"first pages {page_i} / {page_j}")
 
@@ -547,14 +549,18 @@ def weigh(prep: Prepared, i: int, j: int, ev: Evidence) -> list[w.FieldWeight]:
     found.append(w.outcome_weight("volume", ev.volume))
     if ev.journal == "different" and ev.volume == "different":
         found.append(w.outcome_weight("venue", "different"))  # another journal and volume: a second publication
+    if ev.volume == "different" and ev.pages == "different":
+        found.append(w.outcome_weight("locator", "different"))  # another volume and page: printed elsewhere
     found.append(w.outcome_weight("issue", ev.issue))
     kinds = {c.kind for c in ev.conflicts}
     if ev.pages == "same":
         pages = "same range" if ev.page_range else "same"
     elif "supplement" in kinds:
         pages = "supplement"
+    elif "pages" in kinds and ev.page_ranges_apart:
+        pages = "apart"  # two full page ranges that do not overlap: two articles
     elif "pages" in kinds:
-        pages = "apart"
+        pages = "different"  # a single page against a range: often an article number or a garble
     else:
         pages = ev.pages
     found.append(w.outcome_weight("pages", pages))

@@ -189,7 +189,7 @@ _TITLE_NOTES = re.compile(
     re.IGNORECASE,
 )
 #: A chapter or item number before a title ("21 Health effects of ..." in a book's table of contents).
-_LEAD_NUMBER = re.compile(r"^(\d{1,3})\.?\s+(?=[a-z])")
+_LEAD_NUMBER = re.compile(r"^(\d{1,3})\.?\s+(?=[\[(\"'a-z])")
 _BRACKETED = re.compile(r"\[([^\]]*)\]")
 _SUBTITLE_SEPARATOR = re.compile(r":|\.\s|\?|!|\s[-\u2013\u2014]+\s|\s\(")
 
@@ -341,7 +341,7 @@ def _title_forms(title: str) -> TitleForms:
         informative = len(significant) >= 5  # "Erratum: <a title>" names the work it corrects
     last = tokens[-1] if tokens else ""
     spelt = tuple(sorted({(t, w) for t, w in zip(tokens, written, strict=True) if t != w and not t.isdigit()}))
-    lead = _LEAD_NUMBER.match(stripped)
+    lead = _LEAD_NUMBER.match(text.strip())
     unnumbered = " ".join(tokens[1:]) if lead and len(significant) >= 4 and tokens and tokens[0] == lead.group(1) else ""
     return TitleForms(full, main, head, key, frozenset(significant), numbers, parts, markers, informative, last, spelt,
                       translation, recurring and not informative, lead.group(1) if unnumbered else "", unnumbered)

@@ -51,7 +51,7 @@ OUTCOME_WEIGHTS: dict[tuple[str, str], float] = {
     ("year", "two apart"): -3.0,
     ("year", "different"): -6.0,
     ("journal", "compatible"): 2.0,
-    ("journal", "different"): -5.0,  # names that no abbreviation, acronym or venue word reconciles
+    ("journal", "different"): -6.0,  # names that no abbreviation, acronym or venue word reconciles
     ("volume", "same"): 2.0,
     ("volume", "different"): -2.0,  # supplement numbers written as the volume, truncated volumes
     ("pages", "same range"): 4.0,
@@ -60,6 +60,7 @@ OUTCOME_WEIGHTS: dict[tuple[str, str], float] = {
     ("pages", "apart"): -4.0,  # two page ranges that do not overlap
     ("pages", "supplement"): -2.0,  # a supplement page against a regular page
     ("venue", "different"): -4.0,  # journal and volume both differ: the text published a second time
+    ("locator", "different"): -4.0,  # volume and first page both differ: rarely both garbled at once
     ("issue", "same"): 1.0,
     ("issue", "different"): -2.0,
     ("wording", "different"): -8.0,  # a word replaced by another: in vivo / in vitro, men / women
