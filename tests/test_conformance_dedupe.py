@@ -23,7 +23,7 @@ import pytest
 from .conftest import REPO, run_snakemake
 from reviewflow.csvio import read_table
 from reviewflow.dedupe import find_duplicates
-from reviewflow.dedupe.evaluate import Scores, after_review, pooled, score_clusters
+from reviewflow.dedupe.evaluate import Scores, after_review, pooled, score_clusters, score_flags
 from reviewflow.importers.collect import import_searches
 from reviewflow.searchlog import read_search_log
 
@@ -111,3 +111,27 @@ def test_every_labelled_set_meets_the_targets(shared_fixtures: Path, tmp_path: P
     total = pooled(results)
     assert total.precision >= 0.999
     assert total.recall >= 0.98
+
+
+@pytest.mark.parametrize(("folder", "name"), [("iebh_copper", "copper.xml"), ("iebh_tafenoquine", "tafenoquine.xml")])
+def test_flagged_libraries(shared_fixtures: Path, tmp_path: Path, folder: str, name: str) -> None:
+    """EndNote libraries checked by hand, in flag format: every flagged record shares a cluster with
+    another flagged record, and no unflagged record (a registry entry, a conference abstract beside its
+    article, the same abstract at two meetings) is merged with anything."""
+    import xml.etree.ElementTree as ET
+
+    path = shared_fixtures / "dedupe" / folder / name
+    captions = [record.find("caption") for record in ET.parse(path).getroot().iter("record")]
+    flags = ["".join(c.itertext()).strip().lower() == "duplicate" if c is not None else False for c in captions]
+    review = review_folder(tmp_path / folder, path)
+    raw = review / "data" / "raw"
+    records, _ = import_searches(read_search_log(raw / "searches.csv", raw / "searches"), raw / "searches")
+    records["round"] = records["round"].astype(int)
+    assert len(records) == len(flags)
+    clusters = find_duplicates(records).clusters
+    ids = [f"r{int(i)}" for i in clusters["source_index"]]
+    position = dict(zip(clusters["record_id"], ids, strict=True))
+    flagged = [f"r{k + 1}" for k, f in enumerate(flags) if f]
+    result = score_flags(ids, [position[c] for c in clusters["cluster_id"]], flagged)
+    assert result.unflagged_merged == 0, result
+    assert result.flagged_found == result.flagged, result

@@ -126,3 +126,35 @@ def after_review(
                 keep, drop = sorted((root_a, root_b), key=lambda c: position[c])
                 parent[drop] = keep
     return [find(cluster) for cluster in predicted]
+
+
+@dataclass(frozen=True)
+class FlagScores:
+    """Scores against labels in flag format (every member of a duplicate set flagged, no group ids)."""
+
+    records: int
+    flagged: int
+    flagged_found: int  # flagged records sharing a cluster with another flagged record
+    unflagged_merged: int  # unflagged records in a cluster with any other record (a false merge)
+
+    @property
+    def recall(self) -> float:
+        return 1.0 if not self.flagged else self.flagged_found / self.flagged
+
+    @property
+    def ok(self) -> bool:
+        return self.flagged_found == self.flagged and not self.unflagged_merged
+
+
+def score_flags(ids: Sequence[str], predicted: Sequence[str], flagged: Iterable[str]) -> FlagScores:
+    """``predicted[k]`` is the cluster of ``ids[k]``; ``flagged`` the records labelled as duplicates."""
+    marked = set(flagged)
+    members: dict[str, list[str]] = {}
+    for record, cluster in zip(ids, predicted, strict=True):
+        members.setdefault(cluster, []).append(record)
+    cluster_of = dict(zip(ids, predicted, strict=True))
+    found = sum(
+        1 for record in ids if record in marked and any(o in marked for o in members[cluster_of[record]] if o != record)
+    )
+    merged = sum(1 for record in ids if record not in marked and len(members[cluster_of[record]]) > 1)
+    return FlagScores(len(ids), len(marked & set(ids)), found, merged)

@@ -210,7 +210,7 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: Titles that name a kind of item rather than a work: they are reused across
 #: issues and years, so the title alone never identifies the work.
 _GENERIC_TITLE = re.compile(
-    r"^(?:editorial|editorials|guest editorial|editor'?s? (?:note|choice|introduction|comment)|introduction|preface|"
+    r"^(?:editorial|editorials|guest editorial|editors?'?s? (?:note|choice|introduction|comment|page|letter)s?|introduction|preface|"
     r"foreword|prologue|epilogue|in this issue|this issue|highlights?|news|announcements?|obituary|in memoriam|"
     r"acknowledge?ments?|reviewers?|thank you to (?:our )?reviewers|contents|table of contents|index|"
     r"(?:annual|quarterly|monthly|progress|activity|final|interim) report|book reviews?|letters?(?: to the editor)?|"
