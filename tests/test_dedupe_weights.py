@@ -9,7 +9,8 @@ from typing import Any
 import pandas as pd
 import pytest
 from reviewflow.dedupe import find_duplicates
-from reviewflow.dedupe.compare import decide
+from reviewflow.dedupe.compare import decide, journals_compatible
+from reviewflow.dedupe.normalise import journal_forms
 from reviewflow.dedupe.normalise import doi_key, dois_alike, fold, issue_key, title_forms
 from reviewflow.dedupe.prepare import prepare
 from reviewflow.dedupe.weights import MATCH, REVIEW, abstract_weight, describe, title_weight
@@ -249,3 +250,8 @@ def test_a_title_and_abstract_only_csv_export_finds_its_duplicates(tmp_path: Pat
     clusters = find_duplicates(frame).clusters["cluster_id"].tolist()
     assert clusters[0] == clusters[1] and clusters[2] == clusters[3] and clusters[4] == clusters[5]
     assert len(set(clusters)) == 4
+
+
+def test_a_journal_and_the_meeting_it_printed_are_compatible() -> None:
+    assert journals_compatible(journal_forms("Microcirculation"), journal_forms("Microcirculation. Conference: 24th Annual Meeting"))
+    assert not journals_compatible(journal_forms("Microcirculation"), journal_forms("Diabetes. Conference: 74th Scientific Sessions"))

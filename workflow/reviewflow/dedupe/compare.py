@@ -381,6 +381,8 @@ def _names_agree(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
         return True
     if set(short) <= set(long) and len(short) >= 2:
         return True
+    if long[: len(short)] == short and len(long) > len(short) and long[len(short)] in VENUE_WORDS:
+        return True  # "Microcirculation. Conference: 24th meeting ...": the journal and the meeting it printed
     return _ratio(" ".join(x), " ".join(y)) >= 0.9
 
 
@@ -549,8 +551,8 @@ def weigh(prep: Prepared, i: int, j: int, ev: Evidence) -> list[w.FieldWeight]:
     found.append(w.outcome_weight("volume", ev.volume))
     if ev.journal == "different" and ev.volume == "different":
         found.append(w.outcome_weight("venue", "different"))  # another journal and volume: a second publication
-    if ev.volume == "different" and ev.pages == "different":
-        found.append(w.outcome_weight("locator", "different"))  # another volume and page: printed elsewhere
+    if ev.volume == "different" and ev.year in ("two apart", "different"):
+        found.append(w.outcome_weight("edition", "different"))  # a later year in a later volume: an update
     found.append(w.outcome_weight("issue", ev.issue))
     kinds = {c.kind for c in ev.conflicts}
     if ev.pages == "same":
@@ -564,7 +566,19 @@ def weigh(prep: Prepared, i: int, j: int, ev: Evidence) -> list[w.FieldWeight]:
     else:
         pages = ev.pages
     found.append(w.outcome_weight("pages", pages))
+    if ev.volume == "different" and pages in ("different", "apart"):
+        # another volume and another regular page: printed elsewhere (a supplement page against a
+        # regular one says rather that a database garbled the supplement's volume and page)
+        found.append(w.outcome_weight("locator", "different"))
     return found
+
+
+def outweighed(ev: Evidence, total: float) -> bool:
+    """Whether the weights make the pair one work: no positive sign of a different work, at most
+    ``OUTWEIGHED_CONFLICTS`` conflicts, and a total of ``MATCH`` or more."""
+    if any(c.kind in VETOES for c in ev.conflicts):
+        return False
+    return len(ev.conflicts) <= w.OUTWEIGHED_CONFLICTS and total >= w.MATCH
 
 
 def blocking_conflict(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> str:
@@ -573,8 +587,7 @@ def blocking_conflict(prep: Prepared, i: int, j: int, settings: dict[str, Any]) 
     ev = compare_records(prep, i, j, settings)
     if not ev.conflicts:
         return ""
-    vetoed = any(c.kind in VETOES for c in ev.conflicts)
-    if not vetoed and w.total(weigh(prep, i, j, ev)) >= w.MATCH:
+    if outweighed(ev, w.total(weigh(prep, i, j, ev))):
         return ""
     return "; ".join(c.text for c in ev.conflicts)
 
@@ -616,7 +629,7 @@ def decide(prep: Prepared, i: int, j: int, settings: dict[str, Any]) -> Decision
 def _by_rules(prep: Prepared, i: int, j: int, ev: Evidence, total: float) -> Decision:
     conflicts = ev.conflicts
     vetoed = any(c.kind in VETOES for c in conflicts)
-    weighed_same = not vetoed and total >= w.MATCH
+    weighed_same = outweighed(ev, total)
     weighed_review = not vetoed and total >= w.REVIEW
     weights_note = f"weights {total:+g}"
     title = ev.title

@@ -27,6 +27,16 @@ from typing import NamedTuple
 #: Total weight (bits) at which a pair is one work, and from which it goes to the review list.
 MATCH = 16.0
 REVIEW = 10.0
+#: Conflicts (fields that each show a different work: DOIs, years, pages, a word of the title) that the
+#: weights may outweigh in one pair; with more, the fields that agree are most likely copied from one
+#: work to another (an update, a companion paper), and a person decides.
+OUTWEIGHED_CONFLICTS = 1
+#: Title, abstract and authors are not independent evidence: a later update, a companion paper or the
+#: same abstract at two meetings copies all three. When any field weighs against a pair, the three
+#: together count at most this much (with nothing against, they count in full: a title+abstract-only
+#: export can still find its duplicates).
+CONTENT_FIELDS = frozenset({"title", "abstract", "authors"})
+CONTENT_CAP = 18.0
 
 #: Title similarity bands (normalised Indel similarity of the comparison forms) and their weights.
 TITLE_BANDS = ((0.97, 10.0, "same"), (0.93, 8.0, "alike"), (0.90, 6.0, "close"), (0.85, 3.0, "near"), (0.75, 0.0, "related"))
@@ -49,7 +59,7 @@ OUTCOME_WEIGHTS: dict[tuple[str, str], float] = {
     ("year", "same"): 2.0,
     ("year", "off by one"): 0.5,  # epub against print year
     ("year", "two apart"): -3.0,
-    ("year", "different"): -6.0,
+    ("year", "different"): -7.0,
     ("journal", "compatible"): 2.0,
     ("journal", "different"): -6.0,  # names that no abbreviation, acronym or venue word reconciles
     ("volume", "same"): 2.0,
@@ -57,10 +67,11 @@ OUTCOME_WEIGHTS: dict[tuple[str, str], float] = {
     ("pages", "same range"): 4.0,
     ("pages", "same"): 3.0,
     ("pages", "different"): -2.0,  # article numbers against print pages, garbled supplements
-    ("pages", "apart"): -4.0,  # two page ranges that do not overlap
+    ("pages", "apart"): -10.0,  # two full page ranges that do not overlap: two articles of one volume, as a rule
     ("pages", "supplement"): -2.0,  # a supplement page against a regular page
     ("venue", "different"): -4.0,  # journal and volume both differ: the text published a second time
     ("locator", "different"): -4.0,  # volume and first page both differ: rarely both garbled at once
+    ("edition", "different"): -5.0,  # years two or more apart in other volumes: a later update or edition
     ("issue", "same"): 1.0,
     ("issue", "different"): -2.0,
     ("wording", "different"): -8.0,  # a word replaced by another: in vivo / in vitro, men / women
@@ -101,11 +112,23 @@ def outcome_weight(field: str, outcome: str) -> FieldWeight:
     return FieldWeight(field, outcome, OUTCOME_WEIGHTS.get((field, outcome), 0.0))
 
 
+def _content_capped(weights: list[FieldWeight]) -> bool:
+    content = sum(w.weight for w in weights if w.field in CONTENT_FIELDS and w.weight > 0)
+    return content > CONTENT_CAP and any(w.weight < 0 for w in weights)
+
+
 def total(weights: list[FieldWeight]) -> float:
+    """The pair's total weight; with any field against, title, abstract and authors count at most
+    ``CONTENT_CAP`` together (see there)."""
+    if _content_capped(weights):
+        content = sum(w.weight for w in weights if w.field in CONTENT_FIELDS and w.weight > 0)
+        return sum(w.weight for w in weights) - content + CONTENT_CAP
     return sum(w.weight for w in weights)
 
 
 def describe(weights: list[FieldWeight]) -> str:
     """``title=same +10 authors=agree +3 year=off by one +0.5 ... total=+13.5`` (absent fields left out)."""
     shown = [f"{w.field}={w.outcome} {w.weight:+g}" for w in weights if w.outcome != "missing"]
+    if _content_capped(weights):
+        shown.append(f"(title+abstract+authors capped at +{CONTENT_CAP:g})")
     return " ".join([*shown, f"total={total(weights):+g}"])
