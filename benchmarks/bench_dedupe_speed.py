@@ -2,12 +2,17 @@
 
     python benchmarks/bench_dedupe_speed.py                      # 10k, 30k, 100k, 300k records
     python benchmarks/bench_dedupe_speed.py --sizes 10000 30000  # chosen sizes
+    python benchmarks/bench_dedupe_speed.py --peer 20000         # also bib-dedupe on 20k, in the same run
     python benchmarks/bench_dedupe_speed.py --profile 30000      # where the time goes
 
-Each size runs in a fresh process: generate the records (not timed), then
-time ``find_duplicates`` (wall clock, and CPU time, which other work on a
-shared machine disturbs less) and read the process's peak memory (resident
-set, including the records themselves). Precision and recall against the
+Each size runs in a fresh process: generate the records and write them as RIS
+exports, four files, as databases give them (not timed); then time the
+import (``import_searches``, as the pipeline's import step runs it) and
+``find_duplicates`` (wall clock, and CPU time, which other work on a shared
+machine disturbs less) and read the process's peak memory (resident set,
+including the records themselves). ``--peer N`` runs bib-dedupe 0.11 (in its
+own environment, see bench_dedupe_accuracy.py) on the same N records, from a
+CSV in its own columns, timing its prep, blocking and matching. Precision and recall against the
 generator's truth are printed as a sanity check; accuracy is judged on real
 labelled sets by bench_dedupe_accuracy.py.
 
@@ -23,7 +28,9 @@ volumes missing. Near misses that are different works are planted too: the
 same title with one word changed, "Part I" / "Part II", a generic title in
 another year, an erratum.
 
-Target (issue 4): 100,000 records in at most 30 s and 2 GB on 2 cores.
+Targets (issue 10), import included: 20,000 records at least 15 times faster
+than bib-dedupe in the same run; 100,000 records in at most 25 s and 1.5 GB;
+cost growing about linearly up to 300,000.
 """
 
 from __future__ import annotations
@@ -211,28 +218,121 @@ def _record(rng: random.Random, work: dict, noisy: bool) -> dict[str, str]:
     }
 
 
+FILES = 4
+
+
+def write_ris(records: pd.DataFrame, folder: Path) -> list[str]:
+    """The records as RIS exports (``FILES`` files, in order); the file names."""
+    names = []
+    chunk = -(-len(records) // FILES)
+    for k in range(FILES):
+        part = records.iloc[k * chunk : (k + 1) * chunk]
+        name = f"export{k + 1}.ris"
+        lines: list[str] = []
+        for row in part.itertuples(index=False):
+            lines.append("TY  - JOUR")
+            lines.append(f"TI  - {row.title}")
+            lines.extend(f"AU  - {a}" for a in row.authors.split("; ") if a)
+            lines.append(f"PY  - {row.year}")
+            lines.append(f"T2  - {row.journal}")
+            if row.volume:
+                lines.append(f"VL  - {row.volume}")
+            lines.append(f"IS  - {row.issue}")
+            first, _, last = row.pages.partition("-")
+            lines.append(f"SP  - {first}")
+            if last:
+                lines.append(f"EP  - {last}")
+            if row.doi:
+                lines.append(f"DO  - {row.doi}")
+            if row.abstract:
+                lines.append(f"AB  - {row.abstract}")
+            lines.append("ER  - ")
+            lines.append("")
+        (folder / name).write_text("\n".join(lines), encoding="utf-8")
+        names.append(name)
+    return names
+
+
 def run_one(size: int) -> dict[str, float]:
+    import csv
+    import tempfile
+
     from reviewflow.dedupe import find_duplicates
     from reviewflow.dedupe.evaluate import score_clusters
+    from reviewflow.importers.collect import import_searches
+    from reviewflow.searchlog import read_search_log
 
-    records = generate(size)
-    truth = records.pop("work")
-    started, cpu_started = time.perf_counter(), time.process_time()
-    result = find_duplicates(records)
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    generated = generate(size)
+    truth = generated.pop("work").tolist()
+    with tempfile.TemporaryDirectory() as tmp:
+        searches = Path(tmp) / "searches"
+        searches.mkdir()
+        names = write_ris(generated, searches)
+        log = Path(tmp) / "searches.csv"
+        with log.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(["round", "date", "source_type", "database", "query", "file"])
+            for name in names:
+                writer.writerow(["1", "2024-01-01", "database", "generated", "q", name])
+        del generated
+        started, cpu_started = time.perf_counter(), time.process_time()
+        records, _ = import_searches(read_search_log(log, searches), searches, workers=1)
+        records["round"] = records["round"].astype(int)
+        imported = time.perf_counter() - started
+        result = find_duplicates(records)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    chunk = -(-len(truth) // FILES)
+    work_of = {}
+    for record_id, file, index in zip(records["record_id"], records["source_file"], records["source_index"], strict=True):
+        work_of[record_id] = truth[(int(file.removeprefix("export").removesuffix(".ris")) - 1) * chunk + int(index) - 1]
     groups: dict[str, list[str]] = {}
-    for record_id, work in zip(records["record_id"], truth, strict=True):
-        groups.setdefault(work, []).append(record_id)
+    for record_id in records["record_id"]:
+        groups.setdefault(work_of[record_id], []).append(record_id)
     scores = score_clusters(records["record_id"].tolist(), result.clusters["cluster_id"].tolist(), groups.values())
-    return {"records": len(records), "seconds": seconds, "cpu": cpu, "peak_mb": peak_mb, "precision": scores.precision,
-            "recall": scores.recall, "false_merges": scores.false_merges, "missed": scores.missed, "review": len(result.review)}
+    return {"records": len(records), "seconds": seconds, "import": imported, "cpu": cpu, "peak_mb": peak_mb,
+            "precision": scores.precision, "recall": scores.recall, "false_merges": scores.false_merges,
+            "missed": scores.missed, "review": len(result.review)}
+
+
+def run_peer(size: int) -> float:
+    """bib-dedupe's seconds on the same generated records (its own environment and process)."""
+    import tempfile
+
+    from bench_dedupe_accuracy import PEER_VENV, ensure_peer
+
+    python = ensure_peer(PEER_VENV)
+    records = generate(size)
+    frame = pd.DataFrame(
+        {
+            "ID": records["record_id"],
+            "ENTRYTYPE": "article",
+            "title": records["title"],
+            "author": records["authors"].str.replace("; ", " and "),
+            "year": records["year"],
+            "journal": records["journal"],
+            "booktitle": "",
+            "volume": records["volume"],
+            "number": records["issue"],
+            "pages": records["pages"],
+            "doi": records["doi"],
+            "abstract": records["abstract"],
+            "url": "",
+        }
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        source, target = Path(tmp) / "peer.csv", Path(tmp) / "peer.json"
+        frame.to_csv(source, index=False)
+        runner = Path(__file__).with_name("bench_dedupe_peer.py")
+        subprocess.run([str(python), str(runner), str(source), str(target)], check=True, capture_output=True, text=True)
+        return float(json.loads(target.read_text(encoding="utf-8"))["seconds"])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # the child process
+    parser.add_argument("--peer", type=int, help="also time bib-dedupe on this many records (in the same run)")
     parser.add_argument("--profile", type=int, help="profile one run of this size and print the top functions")
     args = parser.parse_args(argv)
     if args.one:
@@ -249,15 +349,22 @@ def main(argv: list[str] | None = None) -> int:
         cProfile.runctx("find_duplicates(records)", globals(), {"records": records, "find_duplicates": find_duplicates}, "/tmp/dedupe.prof")
         pstats.Stats("/tmp/dedupe.prof").sort_stats("cumulative").print_stats(30)
         return 0
-    print(f"{'records':>8} {'seconds':>8} {'cpu s':>8} {'peak MB':>8} {'precision':>9} {'recall':>7} {'false':>6} {'missed':>6} {'review':>6}")
-    for size in args.sizes:
+    sizes = sorted(set(args.sizes) | ({args.peer} if args.peer else set()))
+    print(f"{'records':>8} {'seconds':>8} {'import s':>8} {'cpu s':>8} {'peak MB':>8} {'precision':>9} {'recall':>7} {'false':>6} {'missed':>6} {'review':>6}")
+    ours: dict[int, float] = {}
+    for size in sizes:
         done = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=False)
         if done.returncode != 0:
             print(f"{size:>8} failed:\n{done.stderr}")
             continue
         r = json.loads(done.stdout.strip().splitlines()[-1])
-        print(f"{r['records']:>8} {r['seconds']:>8.1f} {r['cpu']:>8.1f} {r['peak_mb']:>8.0f} {r['precision']:>9.4f} {r['recall']:>7.4f} "
-              f"{r['false_merges']:>6} {r['missed']:>6} {r['review']:>6}", flush=True)
+        ours[size] = r["seconds"]
+        print(f"{r['records']:>8} {r['seconds']:>8.1f} {r['import']:>8.1f} {r['cpu']:>8.1f} {r['peak_mb']:>8.0f} {r['precision']:>9.4f} "
+              f"{r['recall']:>7.4f} {r['false_merges']:>6} {r['missed']:>6} {r['review']:>6}", flush=True)
+    if args.peer:
+        peer = run_peer(args.peer)
+        print(f"\nbib-dedupe on {args.peer} records: {peer:.1f} s; reviewflow (import included) {ours[args.peer]:.1f} s: "
+              f"{peer / ours[args.peer]:.1f} times faster (target: 15)")
     return 0
 
 
