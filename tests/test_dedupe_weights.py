@@ -255,3 +255,9 @@ def test_a_title_and_abstract_only_csv_export_finds_its_duplicates(tmp_path: Pat
 def test_a_journal_and_the_meeting_it_printed_are_compatible() -> None:
     assert journals_compatible(journal_forms("Microcirculation"), journal_forms("Microcirculation. Conference: 24th Annual Meeting"))
     assert not journals_compatible(journal_forms("Microcirculation"), journal_forms("Diabetes. Conference: 74th Scientific Sessions"))
+
+
+def test_a_misspelt_notice_is_still_a_notice() -> None:
+    assert title_forms("Erratm: Nurse-led transitional care for older people").markers == {"erratum"}
+    assert not title_forms("Retractions of papers in medical journals").markers  # a study of retractions
+    assert pair(article(), article(title="Erratm " + article()["title"], pages="290")).verdict != "same"

@@ -19,6 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
 GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
     "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "µ": "mu", "ν": "nu", "ξ": "xi",
@@ -277,6 +279,8 @@ class TitleForms:
     unnumbered: str = ""  # ``full`` without that number ("" when there is none)
 
 
+#: First words of notices about a work, for misspellings one letter away.
+_NOTICE_WORDS = (("erratum", "erratum"), ("corrigendum", "erratum"), ("retraction", "retraction"))
 _MARKER_HINTS = ("errat", "corrig", "correct", "retract", "withdrawn", "concern", "comment", "re:", "re :", "letter",
                  "repl", "respon", "rebuttal")
 _DIGIT = re.compile(r"\d+")
@@ -300,6 +304,19 @@ def _title_forms(title: str) -> TitleForms:
         else _NO_WORDS
     )
     written = [raw for raw in _NON_WORD.split(text) if raw]
+    if written and not markers and len(written[0]) >= 6 and written[0][0] in "ecr":
+        # a notice whose first word a database misspelt ("Erratm: ...") is a notice all the same
+        first = written[0]
+        misspelt = next(
+            (
+                name
+                for word, name in _NOTICE_WORDS
+                if Levenshtein.distance(first, word, score_cutoff=1) <= 1 and not first.startswith(word)
+            ),
+            "",
+        )
+        if misspelt:
+            markers = frozenset({misspelt})
     tokens = words(text)
     full = " ".join(tokens)
     main = full
