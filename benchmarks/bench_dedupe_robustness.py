@@ -131,6 +131,22 @@ def _us(text: str, rng: random.Random) -> str:
     return re.sub(r"\bUS\b", "U.S.", re.sub(r"\bUK\b", "U.K.", text))
 
 
+#: Classes that change one or more fields of some records: (which records, fields, how).
+CHANGES: dict[str, tuple[str, tuple[str, ...], Callable[[str, random.Random], str]]] = {
+    "dashes_dots": ("every other", ("title",), _dashes_and_dots),
+    "mojibake": ("every other", ("title", "authors", "abstract"), _mojibake),
+    "markup": ("every other", ("title",), _markup),
+    "us_abbreviations": ("every other", ("title",), _us),
+    "furniture": ("every other", ("title",), _furniture),
+    "garbled_pages": ("one copy", ("pages",), _garble_pages),
+    "epub_year": ("one copy", ("year",), _epub_year),
+    "wrong_doi": ("one copy with a DOI", ("doi",), _wrong_doi),
+    "doi_forms": ("every other", ("doi",), _doi_form),
+    "pseudo_doi": ("every other", ("doi",), _pseudo_doi),
+    "same_doi_title_variant": ("one copy with a DOI", ("title",), _title_typo),
+}
+
+
 def variant(name: str, records: pd.DataFrame, labelled: LabelledSet) -> tuple[pd.DataFrame, int]:
     """The set's records changed as class ``name`` says, and how many records were changed."""
     out = records.copy()
@@ -152,29 +168,11 @@ def variant(name: str, records: pd.DataFrame, labelled: LabelledSet) -> tuple[pd
         for column in out.columns:
             if column not in keep:
                 out[column] = ""
-    elif name == "dashes_dots":
-        _map(out, every_other, "title", _dashes_and_dots)
-    elif name == "mojibake":
-        for column in ("title", "authors", "abstract"):
-            _map(out, every_other, column, _mojibake)
-    elif name == "markup":
-        _map(out, every_other, "title", _markup)
-    elif name == "us_abbreviations":
-        _map(out, every_other, "title", _us)
-    elif name == "furniture":
-        _map(out, every_other, "title", _furniture)
-    elif name == "garbled_pages":
-        _map(out, copy, "pages", _garble_pages)
-    elif name == "epub_year":
-        _map(out, copy, "year", _epub_year)
-    elif name == "wrong_doi":
-        _map(out, with_doi, "doi", _wrong_doi)
-    elif name == "doi_forms":
-        _map(out, every_other, "doi", _doi_form)
-    elif name == "pseudo_doi":
-        _map(out, every_other, "doi", _pseudo_doi)
-    elif name == "same_doi_title_variant":
-        _map(out, with_doi, "title", _title_typo)
+    elif name in CHANGES:
+        which, columns, change = CHANGES[name]
+        rows = {"every other": every_other, "one copy": copy, "one copy with a DOI": with_doi}[which]
+        for column in columns:
+            _map(out, rows, column, change)
     else:
         raise SystemExit(f"unknown class {name!r}")
     changed = int((out != before).any(axis=1).sum())
