@@ -4,7 +4,7 @@ One set runs through the ordinary pipeline (a search log listing the set's
 CSV, ``snakemake dedupe``) and clusters.csv is mapped back to the labelled
 rows through source_file and source_index. All three sets are scored against
 their ground truth: precision first (a false merge loses a study), pooled
-recall at least 0.98, and recall against bib-dedupe 0.11 on each set
+recall at least 0.99 (issue 10), and recall against bib-dedupe 0.11 on each set
 (measured: 0.925, 1.000, 0.333). bib-dedupe merges two ASySD records whose
 DOIs differ; reviewflow puts such pairs on the review list instead (a rule of
 issue 4), so on each set the recall once the review list is decided must reach
@@ -110,7 +110,7 @@ def test_every_labelled_set_meets_the_targets(shared_fixtures: Path, tmp_path: P
         results.append(scores)
     total = pooled(results)
     assert total.precision >= 0.999
-    assert total.recall >= 0.98
+    assert total.recall >= 0.99  # issue 10
 
 
 @pytest.mark.parametrize(("folder", "name"), [("iebh_copper", "copper.xml"), ("iebh_tafenoquine", "tafenoquine.xml")])
