@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import ReviewError
 from .base import ParsedExport, ParsedRecord, decode_bytes, gc_paused
-from .bibtex import parse_bibtex
+from .bibtex import count_bibtex_entries, parse_bibtex
 from .detect import FORMATS, detect_format, sniff_binary
 from .endnote_xml import count_xml_records, parse_endnote_xml
 from .medline import count_medline_records, parse_medline
@@ -28,7 +28,7 @@ from .ris import count_ris_records, parse_ris
 from .tabular import read_delimited, read_xlsx, sniff_delimiter, table_records
 from .wos import count_wos_records, parse_wos
 
-__all__ = ["FORMATS", "ParsedExport", "ParsedRecord", "detect_format", "read_export", "read_export_bytes"]
+__all__ = ["FORMATS", "ParsedExport", "ParsedRecord", "detect_format", "other_readings", "read_export", "read_export_bytes"]
 
 _COUNTERS: dict[str, Callable[[str], int | None]] = {
     "ris": count_ris_records,
@@ -71,6 +71,9 @@ def read_export_bytes(data: bytes, path: Path) -> ParsedExport:
 
 
 #: Formats whose reader takes the text and returns the records (the others also return a dialect or a stated total).
+#: Line-tagged formats, whose records are warned about when they have no title.
+_TAGGED = {"ris", "medline", "wos", "ovid", "refer", "proquest"}
+
 _RECORD_PARSERS: dict[str, Callable[[str, Path, list[str]], list[ParsedRecord]]] = {
     "ris": parse_ris,
     "bibtex": parse_bibtex,
@@ -109,6 +112,20 @@ def _read(data: bytes, path: Path) -> ParsedExport:
         records, dialect = table_records(read_delimited(text, path, sniff_delimiter(text)), path, warnings)
     export = ParsedExport(path, fmt, decoded.encoding, records, warnings, dialect, stated_total)
     expected = _COUNTERS[fmt](text) if fmt in _COUNTERS else None
+    if fmt == "bibtex" and (entries := count_bibtex_entries(text)) > len(records):
+        raise ReviewError(
+            f"the file has {entries} lines starting a BibTeX entry ('@type{{') but {len(records)} entries were read: "
+            "an entry is malformed",
+            file=path,
+            fix="check the entries around the ones named in the warnings, or export the file again",
+        )
+    if fmt in _TAGGED:
+        untitled = [(number, record.line) for number, record in enumerate(records, start=1) if not record.fields.get("title")]
+        if untitled:
+            shown = ", ".join(f"record {n} (line {line})" for n, line in untitled[:10]) + (" ..." if len(untitled) > 10 else "")
+            warnings.append(
+                f"{len(untitled)} record(s) have no title: {shown}; they are imported but cannot be screened on a title"
+            )
     if expected is not None and expected != len(records):
         raise ReviewError(
             f"the file has {expected} {_MARKERS[fmt]} but {len(records)} records were read: "
@@ -117,6 +134,32 @@ def _read(data: bytes, path: Path) -> ParsedExport:
             fix="check the records around the ones named in the warnings, or export the file again",
         )
     return _checked(export)
+
+
+def other_readings(path: Path, fmt: str) -> dict[str, int]:
+    """How many records the file holds read in each other text format that can read it at all
+    (to tell whether a count below the database's reported hits comes from a wrong format)."""
+    try:
+        data = path.read_bytes()
+        if sniff_binary(data, path) == "xlsx":
+            return {}
+        text = decode_bytes(data, path).text
+    except (OSError, ReviewError):
+        return {}
+    counts: dict[str, int] = {}
+    readers: dict[str, Callable[[], int]] = {
+        name: (lambda parser=parser: len(parser(text, path, []))) for name, parser in _RECORD_PARSERS.items()
+    }
+    readers["csv"] = lambda: len(table_records(read_delimited(text, path, sniff_delimiter(text)), path, [])[0])
+    for name, count in readers.items():
+        if name == fmt or (name == "csv" and fmt in ("tsv", "wos-tab")):
+            continue
+        try:
+            with gc_paused():
+                counts[name] = count()
+        except Exception:  # noqa: BLE001 - a reading that fails is no reading
+            continue
+    return counts
 
 
 def _checked(export: ParsedExport) -> ParsedExport:

@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..errors import ReviewError, ReviewErrors
 from ..records import BIBLIO_FIELDS, ID_HASH_LENGTH, RECORD_COLUMNS, format_round
-from . import ParsedExport, read_export
+from . import FORMATS, ParsedExport, other_readings, read_export
 from .base import gc_paused
 
 REPORT_COLUMNS = ("round", "source_type", "database", "file", "format", "encoding", "records", "reported_hits", "warnings")
@@ -94,6 +94,24 @@ def hits_mismatch(reported_hits: str, export: ParsedExport) -> str:
     return "; ".join(problems)
 
 
+def wrong_format_error(entry: LogEntry, export: ParsedExport) -> ReviewError | None:
+    """An error when fewer records were read than the database reported and reading the file
+    in another format gives more of them (up to the reported number): the format was misread."""
+    if not entry.reported_hits or int(entry.reported_hits) <= len(export.records):
+        return None
+    hits = int(entry.reported_hits)
+    better = {fmt: n for fmt, n in other_readings(export.path, export.format).items() if len(export.records) < n <= hits}
+    if not better:
+        return None
+    fmt, count = max(better.items(), key=lambda item: item[1])
+    return ReviewError(
+        f"read as {FORMATS[export.format]} the file holds {len(export.records)} records, but the search log reports "
+        f"{hits} hits and read as {FORMATS.get(fmt, fmt)} it holds {count}: the format was misread",
+        file=export.path,
+        fix=f"check the file (is it really {FORMATS[export.format]}?), or export it again in one format such as RIS",
+    )
+
+
 #: ``records.canonical_raw`` without copying each record's lists first (tested to give the same text)
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 
@@ -120,6 +138,10 @@ def _read_file(entry: LogEntry, searches_dir: Path, as_text: bool) -> FileImport
         export = read_export(searches_dir / entry.file)
     except ReviewError as error:
         result.error = error
+        return result
+    wrong_format = wrong_format_error(entry, export)
+    if wrong_format is not None:
+        result.error = wrong_format
         return result
     result.format = export.format_label
     result.encoding = export.encoding
