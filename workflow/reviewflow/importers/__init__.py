@@ -48,8 +48,9 @@ _MARKERS = {
 }
 
 
-def read_export(path: str | Path) -> ParsedExport:
-    """Every record of one export file (see the module's docstring)."""
+def read_export(path: str | Path, *, allow_empty: bool = False) -> ParsedExport:
+    """Every record of one export file (see the module's docstring); ``allow_empty``: a file
+    holding only a header is a search that found nothing (else it is an error)."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -61,13 +62,21 @@ def read_export(path: str | Path) -> ParsedExport:
         ) from None
     except IsADirectoryError:
         raise ReviewError("this is a folder, not an export file", file=path, fix="name the export file itself") from None
-    return read_export_bytes(data, path)
+    except PermissionError:
+        raise ReviewError("the export file cannot be read (permission denied)", file=path,
+                          fix="give yourself read permission on the file (chmod u+r), or copy it again") from None
+    return read_export_bytes(data, path, allow_empty=allow_empty)
 
 
-def read_export_bytes(data: bytes, path: Path) -> ParsedExport:
+def read_export_bytes(data: bytes, path: Path, *, allow_empty: bool = False) -> ParsedExport:
     """Every record of an export file's bytes (``path`` names it in messages)."""
     with gc_paused():
-        return _read(data, path)
+        try:
+            return _read(data, path)
+        except _NoRecords as empty:
+            if allow_empty:
+                return empty.export
+            raise empty.error from None
 
 
 #: Formats whose reader takes the text and returns the records (the others also return a dialect or a stated total).
@@ -162,11 +171,19 @@ def other_readings(path: Path, fmt: str) -> dict[str, int]:
     return counts
 
 
+class _NoRecords(Exception):
+    """A readable export holding no records (a header only)."""
+
+    def __init__(self, export: ParsedExport, error: ReviewError) -> None:
+        super().__init__(error.message)
+        self.export, self.error = export, error
+
+
 def _checked(export: ParsedExport) -> ParsedExport:
     if not export.records:
-        raise ReviewError(
+        raise _NoRecords(export, ReviewError(
             f"no records were found in this {FORMATS[export.format]} file",
             file=export.path,
-            fix="check that the export is complete; an export with no results should not be listed in the search log",
-        )
+            fix="check that the export is complete; for a search that found nothing, set reported_hits to 0 in the search log",
+        ))
     return export

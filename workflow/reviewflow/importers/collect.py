@@ -134,8 +134,12 @@ def read_file(entry: LogEntry, searches_dir: Path, as_text: bool = False) -> Fil
 
 def _read_file(entry: LogEntry, searches_dir: Path, as_text: bool) -> FileImport:
     result = FileImport(entry)
+    no_hits = entry.reported_hits.isdigit() and int(entry.reported_hits) == 0
+    if not entry.file and no_hits:
+        result.format = "none (no hits)"
+        return result  # a search that found nothing: counted, with no records
     try:
-        export = read_export(searches_dir / entry.file)
+        export = read_export(searches_dir / entry.file, allow_empty=no_hits)
     except ReviewError as error:
         result.error = error
         return result
