@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .config import prisma_name_problem
 from .csvio import ROW, parse_sheet_date, read_people_csv
 from .errors import ReviewError, ReviewErrors
 
@@ -61,6 +62,9 @@ def read_search_log(path: Path, searches_dir: Path) -> pd.DataFrame:
             problem("source_type", f"'{row.source_type}' is not a source type", f"use one of {', '.join(LANES)}")
         if not row.database:
             problem("database", "no database or organisation is named", "name the database searched, e.g. 'EBSCO Discovery Service'")
+        elif LANES.get(row.source_type.lower()) == "databases" and (why := prisma_name_problem(row.database)):
+            problem("database", f"the name '{row.database}' goes to PRISMA.csv's database counts, but {why}",
+                    "write the name without them, e.g. 'Ovid MEDLINE(R) - Epub Ahead of Print'")
         if row.reported_hits and not row.reported_hits.isdigit():
             problem("reported_hits", f"'{row.reported_hits}' is not a number of records", "leave it empty or give a whole number")
         if not row.file:

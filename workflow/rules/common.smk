@@ -27,7 +27,10 @@ P = ReviewPaths()
 # Snakemake's own `configfile:` would accept `!!python/name:` tags and duplicate
 # keys; load the review's config safely, then validate it against the schema.
 try:
-    config.update({**load_yaml(P.config), **config})
+    loaded = load_yaml(P.config)
+    if not isinstance(loaded, dict):
+        check_config(loaded, P.config)  # raises: an empty file, or not a mapping of keys
+    config.update({**loaded, **config})
     try:
         validate(config, schema=str(schema_path()))
     except WorkflowError:
