@@ -667,13 +667,18 @@ def test_every_generated_sheet_is_neutralised(tmp_path: Path) -> None:
     write_decisions(paths, "title", "tm", [(rid(1), "include", "", "=cmd|' /C calc'!A0")])
     write_decisions(paths, "title", "ac", [(rid(1), "exclude"), (rid(3, round_number=5), "include", "", "+orphan note")])
     assert cli(["screen", "--root", str(paths.root)]) == 0
-    sheet = read_table(paths.worksheet("title", "ac"))
+    def written(path: Path) -> pd.DataFrame:  # the cells as a spreadsheet sees them (read_table undoes the apostrophe)
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+    sheet = written(paths.worksheet("title", "ac"))
     assert sheet.loc[sheet["record_id"] == rid(0), "title"].item() == "'=HYPERLINK(\"http://evil\",\"click\")"
     assert sheet.loc[sheet["record_id"] == rid(2), "title"].item() == "'-fine title"
-    conflict = read_table(paths.conflicts("title"))
+    conflict = written(paths.conflicts("title"))
     assert conflict["title"].tolist() == ["'@SUM(1)"]
-    assert read_table(paths.decisions_table)["note"].tolist()[0] == "'=cmd|' /C calc'!A0"
-    assert read_table(paths.orphans)["note"].tolist() == ["'+orphan note"]
+    assert written(paths.decisions_table)["note"].tolist()[0] == "'=cmd|' /C calc'!A0"
+    assert written(paths.orphans)["note"].tolist() == ["'+orphan note"]
+    assert read_table(paths.decisions_table)["note"].tolist()[0] == "=cmd|' /C calc'!A0"  # read back unchanged
+    assert read_table(paths.conflicts("title"))["title"].tolist() == ["@SUM(1)"]
 
 
 # ----------------------------------------------------------------------------------------------

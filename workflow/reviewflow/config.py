@@ -252,6 +252,9 @@ def prisma_name_problem(name: str) -> str:
                 "(the PRISMA2020 app splits them at every ';' and ends a name at its first ',')")
     if name != name.strip():
         return "it starts or ends with spaces, which PRISMA.csv's \"Reason, n; Reason, n\" fields do not keep"
+    if name[:1] in ("=", "+", "-", "@"):
+        return (f"it starts with '{name[0]}': PRISMA.csv is written exactly for the PRISMA2020 app, and a spreadsheet "
+                "would run the field as a formula")
     return ""
 
 
