@@ -787,3 +787,37 @@ def test_status_stays_free_of_pandas() -> None:
     code = "import sys; import reviewflow.status; print('pandas' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+# ----------------------------------------------------------------------------------------------
+# a workbook saved beside a reviewer's CSV
+
+
+def _workbook(path: Path, rows: list[tuple[str, ...]]) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Record ID", "Decision", "Reason"])
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+
+
+def test_a_workbook_with_decisions_the_csv_lacks_or_contradicts_is_an_error(tmp_path: Path) -> None:
+    paths = make_review(tmp_path, [DUAL], make_records(4))
+    csv_path = write_decisions(paths, "title", "tm", [(rid(0), "include"), (rid(1), "exclude")])
+    _workbook(csv_path.with_suffix(".xlsx"), [(rid(0), "include"), (rid(1), "include"), (rid(2), "exclude")])
+    with pytest.raises(ReviewError) as caught:
+        screen(paths)
+    text = str(caught.value)
+    assert "tm.xlsx beside it holds 1 decision(s) the CSV lacks (workbook rows 4)" in text
+    assert "1 that contradict it (workbook row / CSV row 3/3)" in text and "save it as CSV over tm.csv" in text
+
+
+def test_a_workbook_holding_nothing_new_is_a_warning(tmp_path: Path) -> None:
+    paths = make_review(tmp_path, [DUAL], make_records(4))
+    csv_path = write_decisions(paths, "title", "tm", [(rid(0), "include"), (rid(1), "exclude")])
+    _workbook(csv_path.with_suffix(".xlsx"), [(rid(0), "Include"), (rid(1), "exclude")])
+    _, _, decisions, _ = screen(paths)
+    notes = [w for w in decisions.warnings if "tm.xlsx" in w]
+    assert len(notes) == 1 and "holds no decision the CSV lacks" in notes[0]

@@ -288,3 +288,47 @@ def write_text(text: str, path: str | Path) -> None:
 
 def write_rows(rows: Iterable[Sequence[Any]], header: Sequence[str], path: str | Path) -> None:
     write_csv(pd.DataFrame(list(rows), columns=list(header)), path)
+
+
+def read_people_xlsx(path: str | Path) -> pd.DataFrame:
+    """The first sheet holding data of a workbook a person saved, as ``read_people_csv`` gives a
+    CSV: stripped strings, normalised headers, and the ``sheet_row`` of each row."""
+    import openpyxl
+
+    path = Path(path)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds of errors on damaged files
+        raise ReviewError(f"the workbook cannot be opened ({type(error).__name__})", file=path,
+                          fix="open it in a spreadsheet and save it again, or delete it") from None
+    try:
+        rows: list[list[str]] = []
+        for sheet in workbook.worksheets:
+            rows = [[_sheet_cell(v) for v in values] for values in sheet.iter_rows(values_only=True)]
+            if any(any(cells) for cells in rows):
+                break
+    finally:
+        workbook.close()
+    if not rows:
+        return pd.DataFrame(columns=[ROW])
+    header = [normalise_header(h) for h in rows[0]]
+    records = []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cells):
+            continue
+        record = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header) if name}
+        record[ROW] = number
+        records.append(record)
+    return pd.DataFrame.from_records(records, columns=[*dict.fromkeys(h for h in header if h), ROW])
+
+
+def _sheet_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
