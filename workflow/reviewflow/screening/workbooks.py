@@ -59,7 +59,8 @@ def compare_workbook(
     try:
         frame = rename(read_people_xlsx(workbook), workbook)
     except ReviewError as error:
-        return None, f"{workbook} beside {csv_path.name} cannot be read as decisions ({error.message}); only the CSV is read"
+        return None, (f"{workbook} beside {csv_path.name} cannot be read as decisions ({error.message}); only the CSV is read: "
+                      f"if the workbook holds the latest work, save it as CSV over {csv_path.name}, else delete it")
     in_csv = _decisions(csv_frame, synonyms)
     lacking, contradicting = [], []
     for record_id, (decision, reasons, row) in _decisions(frame, synonyms).items():
