@@ -821,3 +821,10 @@ def test_a_workbook_holding_nothing_new_is_a_warning(tmp_path: Path) -> None:
     _, _, decisions, _ = screen(paths)
     notes = [w for w in decisions.warnings if "tm.xlsx" in w]
     assert len(notes) == 1 and "holds no decision the CSV lacks" in notes[0]
+
+
+def test_a_folder_where_a_decision_file_should_be_is_a_named_error(tmp_path: Path) -> None:
+    paths = make_review(tmp_path, [SINGLE], make_records(2))
+    paths.decision_file("title", "tm").mkdir(parents=True)
+    with pytest.raises(ReviewError, match="this is a folder, not a decision file"):
+        screen(paths)

@@ -131,3 +131,17 @@ def test_a_header_only_export_with_hits_stays_an_error(tmp_path: Path) -> None:
     (searches / "empty.csv").write_text("Title,Authors,Year\n", encoding="utf-8")
     with pytest.raises(ReviewError, match="no records were found"):
         write_import(read_search_log(log, searches), searches, tmp_path / "records.csv")
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "empty"])
+def test_a_search_log_that_cannot_be_read_is_a_named_error(tmp_path: Path, kind: str) -> None:
+    searches = tmp_path / "searches"
+    searches.mkdir()
+    log = tmp_path / "searches.csv"
+    if kind == "folder":
+        log.mkdir()
+    elif kind == "empty":
+        log.write_text("", encoding="utf-8")
+    expected = {"missing": "does not exist", "folder": "this is a folder", "empty": "has no header row"}[kind]
+    with pytest.raises(ReviewError, match=expected):
+        read_search_log(log, searches)

@@ -63,6 +63,20 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+def read_input_bytes(path: Path, what: str = "file") -> bytes:
+    """The bytes of a file people write, or a ReviewError saying why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ReviewError(f"the {what} does not exist", file=path, fix="create it, or check its name and folder") from None
+    except IsADirectoryError:
+        raise ReviewError(f"this is a folder, not the {what}", file=path,
+                          fix=f"the {what} is a CSV file at this path; move the folder away") from None
+    except PermissionError:
+        raise ReviewError(f"the {what} cannot be read (permission denied)", file=path,
+                          fix="give yourself read permission on it (chmod u+r), or save it again") from None
+
+
 def normalise_header(name: str) -> str:
     return "_".join(name.strip().lower().replace("-", " ").split())
 
@@ -81,7 +95,7 @@ def read_people_csv(
     leave them); the ``sheet_row`` column holds each row's spreadsheet row number.
     """
     path = Path(path)
-    text = _decode(path.read_bytes()).lstrip("\ufeff")
+    text = _decode(read_input_bytes(path, what)).lstrip("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     first_line, _, rest = text.partition("\n")
     hint = SEP_HINT.match(first_line)
