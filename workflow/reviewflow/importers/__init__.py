@@ -212,7 +212,7 @@ def other_readings(path: Path, fmt: str) -> dict[str, int]:
     readers: dict[str, Callable[[], int]] = {
         name: (lambda parser=parser: sum(1 for _ in parser(text, path, []))) for name, parser in _RECORD_PARSERS.items()
     }
-    readers["csv"] = lambda: len(table_records(read_delimited(text, path, sniff_delimiter(text)), path, [])[0])
+    readers["csv"] = lambda: sum(1 for _ in table_records(read_delimited(text, path, sniff_delimiter(text)), path, [])[0])
     for name, count in readers.items():
         if name == fmt or (name == "csv" and fmt in ("tsv", "wos-tab")):
             continue

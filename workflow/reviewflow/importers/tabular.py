@@ -19,12 +19,12 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReviewError
-from .alignment import align_row, column_checks, place_missing_cells
+from .alignment import Check, align_row, column_checks, place_missing_cells
 from .base import ParsedRecord, Raw, shorten
 from .normalise import (
     clean_text,
@@ -288,7 +288,7 @@ _TITLE_COLUMNS = set(GENERIC_COLUMNS["title"]) | {c for d in DIALECTS for c in d
 @dataclass
 class Table:
     header: list[str]
-    rows: list[tuple[int, list[str]]]  # (line or sheet row where the row starts, cells)
+    rows: Iterable[tuple[int, list[str]]]  # (line or sheet row where the row starts, cells); may be iterated again
     header_line: int = 1
     warnings: list[str] = field(default_factory=list)
 
@@ -324,12 +324,40 @@ def is_wos_header(cells: Sequence[str]) -> bool:
 
 
 def read_delimited(text: str, path: Path, delimiter: str, *, quoting: int = csv.QUOTE_MINIMAL) -> Table:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting, strict=quoting != csv.QUOTE_NONE)
-    rows: list[tuple[int, list[str]]] = []
+    """The table of a delimited text; its rows after the header are read lazily (each time they
+    are iterated), so that a large export is never held as a list of rows."""
+    strict = quoting != csv.QUOTE_NONE
+    head: list[tuple[int, list[str]]] = []
+    for row in _delimited_rows(text, path, delimiter, quoting, strict):
+        head.append(row)
+        if len(head) >= 21:
+            break
+    table = _table(head, path)
+    skip = len(head) - len(table.rows)  # the rows up to the header
+    table.rows = _LazyRows(text, path, delimiter, quoting, strict, skip)
+    return table
+
+
+class _LazyRows:
+    """The rows of a delimited text after its first ``skip`` rows, parsed anew at each iteration."""
+
+    def __init__(self, text: str, path: Path, delimiter: str, quoting: int, strict: bool, skip: int) -> None:
+        self.args = (text, path, delimiter, quoting, strict)
+        self.skip = skip
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        rows = _delimited_rows(*self.args)
+        for _ in range(self.skip):
+            next(rows, None)
+        yield from rows
+
+
+def _delimited_rows(text: str, path: Path, delimiter: str, quoting: int, strict: bool) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting, strict=strict)
     line = 1
     try:
         for row in reader:
-            rows.append((line, row))
+            yield line, row
             line = reader.line_num + 1
     except csv.Error as error:
         raise ReviewError(
@@ -339,7 +367,6 @@ def read_delimited(text: str, path: Path, delimiter: str, *, quoting: int = csv.
             line=line,
             fix="check the quotes in that row (a quote inside a cell is written twice), or export the file again",
         ) from None
-    return _table(rows, path)
 
 
 def read_xlsx(data: bytes, path: Path) -> Table:
@@ -424,30 +451,70 @@ def _table(rows: list[tuple[int, list[str]]], path: Path) -> Table:
 # rows to records
 
 
-def table_records(table: Table, path: Path, warnings: list[str], *, wos: bool = False) -> tuple[list[ParsedRecord], str]:
-    """Every non-blank row as a record, and the name of the database whose layout it is ("" if generic).
+def table_records(table: Table, path: Path, warnings: list[str], *, wos: bool = False) -> tuple[Iterator[ParsedRecord], str]:
+    """Every non-blank row as a record (given out one by one), and the name of the database whose
+    layout it is ("" if generic).
 
     A row holding more (or fewer) cells than the header has columns is put right by content
     (see ``alignment``), with a warning naming the column and the rows; a row the content
-    cannot place is an error."""
+    cannot place is an error. The rows are read twice: once to learn their lengths (and what
+    the columns hold, when some lengths disagree), then to make the records."""
     warnings.extend(table.warnings)
     header = table.header
     width = len(header)
-    names = [name if name else f"(column {i + 1})" for i, name in enumerate(header)]
     keys = [column_key(name) for name in header]
     dialect = None if wos else detect_dialect(header)
     mapping = None if wos else column_mapping(header, dialect)
     if mapping is not None:
         _check_repeated_columns(header, mapping, path, table.header_line)
-    run_together = bool(dialect and dialect.run_together_authors)
-    rows = [(line, cells) for line, cells in table.rows if any(cell.strip() for cell in cells)]  # blank rows are not records
-    checks = None
-    if any(len(cells) != width for _, cells in rows):
-        checks = column_checks(keys, [cells for _, cells in rows if len(cells) == width][:2000])
-    records: list[ParsedRecord] = []
     short_rows: list[int] = []
+    full_rows: list[list[str]] = []
+    uneven = False
+    last_line, count = 0, 0
+    for line, cells in table.rows:
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line or an empty spreadsheet row is not a record
+        count, last_line = count + 1, line
+        if len(cells) == width:
+            if len(full_rows) < 2000:
+                full_rows.append(cells)
+        else:
+            uneven = True
+            if len(cells) < width:
+                short_rows.append(line)
+    if short_rows == [last_line] and count > 1:
+        raise ReviewError(
+            f"the last row has fewer cells than the header has columns ({width}) while every other row is complete: "
+            "the file looks truncated",
+            file=path,
+            line=last_line,
+            fix="download the export again",
+        )
+    checks = column_checks(keys, full_rows) if uneven else None
+    del full_rows
+    records = _table_rows_to_records(table, path, warnings, mapping, checks, keys, dialect, wos, short_rows)
+    return records, ("Web of Science" if wos else (dialect.name if dialect else ""))
+
+
+def _table_rows_to_records(
+    table: Table,
+    path: Path,
+    warnings: list[str],
+    mapping: Mapping | None,
+    checks: list[Check | None] | None,
+    keys: list[str],
+    dialect: Dialect | None,
+    wos: bool,
+    short_rows: list[int],
+) -> Iterator[ParsedRecord]:
+    header = table.header
+    width = len(header)
+    names = [name if name else f"(column {i + 1})" for i, name in enumerate(header)]
+    run_together = bool(dialect and dialect.run_together_authors)
     moved: dict[str, list[int]] = {}
-    for line, cells in rows:
+    for line, cells in table.rows:
+        if not any(cell.strip() for cell in cells):
+            continue
         columns: list[list[str]] | None = None
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):
             columns = align_row(cells, checks, keys) if checks is not None else None
@@ -463,9 +530,8 @@ def table_records(table: Table, path: Path, warnings: list[str], *, wos: bool = 
             for index, values in enumerate(columns):
                 if len(values) > 1:
                     moved.setdefault(names[index], []).append(line)
-        elif len(cells) < width:
-            short_rows.append(line)
-            cells = place_missing_cells(cells, checks) if checks is not None else cells
+        elif len(cells) < width and checks is not None:
+            cells = place_missing_cells(cells, checks)
         raw: Raw = {}
         for index, name in enumerate(names):
             if columns is not None:
@@ -476,7 +542,7 @@ def table_records(table: Table, path: Path, warnings: list[str], *, wos: bool = 
                 continue
             raw.setdefault(name, []).extend(values)
         fields = wos_fields(raw) if wos else mapped_fields(raw, mapping, run_together_authors=run_together)  # type: ignore[arg-type]
-        records.append(ParsedRecord(fields, raw, line))
+        yield ParsedRecord(fields, raw, line)
     for name, lines in moved.items():
         warnings.append(
             f"{len(lines)} row(s) hold one cell more than the header names after the column '{name}' "
@@ -484,19 +550,9 @@ def table_records(table: Table, path: Path, warnings: list[str], *, wos: bool = 
             "and the cells after it were read into the columns their content fits"
         )
     if short_rows:
-        last_line = records[-1].line if records else 0
-        if short_rows == [last_line] and len(records) > 1:
-            raise ReviewError(
-                f"the last row has fewer cells than the header has columns ({width}) while every other row is complete: "
-                "the file looks truncated",
-                file=path,
-                line=last_line,
-                fix="download the export again",
-            )
         warnings.append(
             f"{len(short_rows)} row(s) have fewer cells than the header (first on line {short_rows[0]}); the missing cells were read as empty"
         )
-    return records, ("Web of Science" if wos else (dialect.name if dialect else ""))
 
 
 def _lines(lines: list[int], most: int = 10) -> str:
