@@ -16,6 +16,7 @@ import pandas as pd
 from .config import prisma_name_problem
 from .csvio import ROW, parse_sheet_date, read_people_csv
 from .errors import ReviewError, ReviewErrors
+from .paths import NOT_EXPORT_PREFIXES
 
 COLUMNS = ("round", "date", "source_type", "database", "query", "file")
 OPTIONAL_COLUMNS = ("reported_hits",)
@@ -28,9 +29,6 @@ LANES = {
     "organisation": "other",
     "citation": "other",
 }
-
-#: Files in the searches folder that are not exports: hidden files and office lock files.
-IGNORED_PREFIXES = (".", "~$")
 
 FIX = "one row per export file with the columns round, date, source_type, database, query, file (and optionally reported_hits)"
 
@@ -133,7 +131,7 @@ def unlisted_exports(searches_dir: Path, listed: set[str]) -> list[str]:
     found = []
     for file in sorted(searches_dir.rglob("*")):
         relative = file.relative_to(searches_dir)
-        if not file.is_file() or any(part.startswith(IGNORED_PREFIXES) for part in relative.parts):
+        if not file.is_file() or any(part.startswith(NOT_EXPORT_PREFIXES) for part in relative.parts):
             continue
         if relative.as_posix() not in listed:
             found.append(relative.as_posix())

@@ -55,7 +55,7 @@ def export_files():
     """The export files the search log lists (those that exist; the import step reports the others),
     and every other file in data/raw/searches/: a file no row names makes the import step run and
     name it (hidden files and office lock files are not exports)."""
-    from reviewflow.searchlog import IGNORED_PREFIXES
+    from reviewflow.paths import NOT_EXPORT_PREFIXES  # light: the Snakefile does not import pandas
 
     names = []
     if P.search_log.is_file():
@@ -70,7 +70,7 @@ def export_files():
     if P.searches.is_dir():
         present = {
             str(f) for f in P.searches.rglob("*")
-            if f.is_file() and not any(part.startswith(IGNORED_PREFIXES) for part in f.relative_to(P.searches).parts)
+            if f.is_file() and not any(part.startswith(NOT_EXPORT_PREFIXES) for part in f.relative_to(P.searches).parts)
         }
     return sorted(listed | present)
 
