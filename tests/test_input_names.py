@@ -12,12 +12,17 @@ import pandas as pd
 import pytest
 import yaml
 
+from reviewflow.cli import main as cli
 from reviewflow.config import load_config, load_yaml
 from reviewflow.csvio import read_table, write_csv
 from reviewflow.errors import ReviewError
+from reviewflow.evidence import read_evidence_log
+from reviewflow.paths import ReviewPaths
+from reviewflow.pipeline import duplicate_overrides
 from reviewflow.prisma import parse_named_counts, prisma_table
 from reviewflow.searchlog import read_search_log
 
+from . import minireview
 from .conftest import REPO
 
 
@@ -132,3 +137,17 @@ def test_the_snakefile_names_an_empty_config(tmp_path: Path) -> None:
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "the configuration file is empty" in output and "TypeError" not in output
+
+
+def test_a_folder_where_the_evidence_log_or_duplicate_decisions_should_be_is_a_named_error(tmp_path: Path) -> None:
+    minireview.build(tmp_path)
+    paths = ReviewPaths(tmp_path)
+    paths.duplicate_decisions.parent.mkdir(parents=True, exist_ok=True)
+    paths.duplicate_decisions.mkdir()
+    assert cli(["import", "--root", str(tmp_path)]) == 0
+    with pytest.raises(ReviewError, match="this is a folder, not the duplicate decisions"):
+        duplicate_overrides(paths, read_table(paths.records))
+    paths.evidence_log.unlink()
+    paths.evidence_log.mkdir()
+    with pytest.raises(ReviewError, match="this is a folder, not the evidence log"):
+        read_evidence_log(paths, load_config(paths.config))
