@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -118,11 +117,14 @@ def test_a_config_that_is_a_folder_or_a_list_is_a_named_error(tmp_path: Path) ->
         load_config(listing)
 
 
-@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True, reason="root reads any file")
-def test_an_unreadable_config_is_a_named_error(tmp_path: Path) -> None:
+def test_an_unreadable_config_is_a_named_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "config.yaml"
     path.write_text("review: {}\n", encoding="utf-8")
-    path.chmod(0)
+
+    def denied(self: Path, *args: object, **kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_text", denied)  # as chmod 0 does for anyone but root
     with pytest.raises(ReviewError, match="permission denied"):
         load_yaml(path)
 

@@ -145,3 +145,12 @@ def test_a_search_log_that_cannot_be_read_is_a_named_error(tmp_path: Path, kind:
     expected = {"missing": "does not exist", "folder": "this is a folder", "empty": "has no header row"}[kind]
     with pytest.raises(ReviewError, match=expected):
         read_search_log(log, searches)
+
+
+def test_a_link_to_a_file_outside_the_searches_folder_is_an_error(tmp_path: Path) -> None:
+    log, searches = setup(tmp_path, "1,2015-03-02,database,DB,q,a.ris,\n", files=())
+    outside = tmp_path / "elsewhere.ris"
+    outside.write_text("TY  - JOUR\nTI  - x\nER  - \n", encoding="utf-8")
+    (searches / "a.ris").symlink_to(outside)
+    with pytest.raises(ReviewError, match="row 2, column 'file': 'a.ris' is a link to a file outside"):
+        read_search_log(log, searches)

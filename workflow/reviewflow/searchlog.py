@@ -79,7 +79,10 @@ def read_search_log(path: Path, searches_dir: Path) -> pd.DataFrame:
             problem("file", f"'{row.file}' {outside}", "give the path relative to data/raw/searches/, with the export inside that folder")
             continue
         rows_of_file.setdefault(_key(row.file), []).append(number)
-        if not (searches_dir / row.file).is_file():
+        if (searches_dir / row.file).exists() and not _inside(searches_dir / row.file, searches_dir):
+            problem("file", f"'{row.file}' is a link to a file outside data/raw/searches/",
+                    "copy the export itself into data/raw/searches/")
+        elif not (searches_dir / row.file).is_file():
             if (searches_dir / row.file).is_dir():
                 problem("file", f"'{row.file}' is a folder, not an export file", "name the export file inside it")
             else:
@@ -122,6 +125,15 @@ def _outside(name: str) -> str:
     if ".." in posix.split("/"):
         return "leaves data/raw/searches/ (it holds '..')"
     return ""
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether a path (its links followed) is inside a folder."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 def unlisted_exports(searches_dir: Path, listed: set[str]) -> list[str]:
