@@ -20,13 +20,13 @@ from .base import ParsedExport, ParsedRecord, decode_bytes, gc_paused
 from .bibtex import count_bibtex_entries, parse_bibtex
 from .detect import FORMATS, detect_format, sniff_binary
 from .endnote_xml import count_xml_records, parse_endnote_xml
-from .medline import count_medline_records, parse_medline
+from .medline import count_medline_records, iter_medline
 from .ovid import count_ovid_records, parse_ovid
 from .proquest import count_proquest_records, parse_proquest
 from .refer import parse_refer
 from .ris import count_ris_records, iter_ris, parse_ris
 from .tabular import read_delimited, read_xlsx, sniff_delimiter, table_records
-from .wos import count_wos_records, parse_wos
+from .wos import count_wos_records, iter_wos
 
 __all__ = [
     "FORMATS", "ExportStream", "ParsedExport", "ParsedRecord", "detect_format", "open_export", "other_readings", "parse_ris",
@@ -57,8 +57,8 @@ _TAGGED = {"ris", "medline", "wos", "ovid", "refer", "proquest"}
 _RECORD_PARSERS: dict[str, Callable[[str, Path, list[str]], Iterable[ParsedRecord]]] = {
     "ris": iter_ris,  # records one by one
     "bibtex": parse_bibtex,
-    "medline": parse_medline,
-    "wos": parse_wos,
+    "medline": iter_medline,  # records one by one
+    "wos": iter_wos,  # records one by one
     "ovid": parse_ovid,
     "refer": parse_refer,
     "endnote-xml": parse_endnote_xml,

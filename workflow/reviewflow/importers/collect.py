@@ -157,7 +157,7 @@ def _read_file(entry: LogEntry, searches_dir: Path, handle: BinaryIO | None) -> 
     head = (str(entry.round), entry.source_type, entry.database, entry.file)
     try:
         # the records one by one, each turned into its output row at once: the file's parsed
-        # records are never all held (RIS is read record by record; the other formats whole)
+        # records are never all held (RIS, MEDLINE, WoS and tables are read record by record; the rest whole)
         stream = open_export(searches_dir / entry.file)
         for index, record in enumerate(stream.records, start=1):
             canonical = canonical_json(record.raw)
