@@ -16,6 +16,7 @@ separator inside a title cannot be placed by guessing.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -74,18 +75,8 @@ def column_checks(keys: Sequence[str], full_rows: Sequence[Sequence[str]]) -> li
     return checks
 
 
-def _score(cells: Sequence[str], start: int, checks: Sequence[Check | None], column_of: Callable[[int], int]) -> int:
-    score = 0
-    for position in range(start, len(cells)):
-        value = cells[position].strip()
-        column = column_of(position)
-        if not value or column >= len(checks) or checks[column] is None:
-            continue
-        score += 1 if checks[column](value) else -1  # type: ignore[misc]
-    return score
-
-
-def _numbered_without_next(keys: Sequence[str]) -> set[int]:
+@functools.lru_cache(maxsize=64)
+def _numbered_without_next(keys: tuple[str, ...]) -> frozenset[int]:
     """Columns named "<name> <n>" with no "<name> <n+1>": where an export writes more values than it names."""
     names = set(keys)
     found = set()
@@ -93,28 +84,45 @@ def _numbered_without_next(keys: Sequence[str]) -> set[int]:
         match = re.match(r"^(.*\D)\s*(\d+)$", key)
         if match and f"{match.group(1).rstrip()} {int(match.group(2)) + 1}" not in names:
             found.add(index)
-    return found
+    return frozenset(found)
+
+
+def _fit(value: str, check: Check | None) -> int:
+    """+1 when a value fits its column's test, -1 when it does not, 0 when nothing is known."""
+    value = value.strip()
+    if not value or check is None:
+        return 0
+    return 1 if check(value) else -1
 
 
 def place_extra_cell(cells: Sequence[str], checks: Sequence[Check | None], keys: Sequence[str]) -> int | None:
     """Where one cell too many in ``cells`` (one more than ``checks``) goes: the index of the column
     that holds it as a second value (the cell at ``index + 1`` is the extra one); None when the
-    content does not decide."""
+    content does not decide.
+
+    Placing it after column ``c`` puts the cells up to ``c`` in their own columns, the extra cell
+    in column ``c`` too, and every later cell one column to the left: the score is the number of
+    cells that fit their column minus those that do not (two tests per cell, prefix sums)."""
     width = len(checks)
+    same = [_fit(cells[i], checks[i]) for i in range(width)]  # cell i in column i
+    left = [0] + [_fit(cells[i], checks[i - 1]) for i in range(1, width + 1)]  # cell i in column i - 1
+    after = [0] * (width + 2)
+    for i in range(width, 0, -1):
+        after[i] = after[i + 1] + left[i]
     best: list[int] = []
     best_score = None
+    before = 0
     for column in range(width):
-        extra = column + 1  # the position of the extra cell
-        score = _score(cells, extra + 1, checks, lambda position: position - 1)
-        score += _score(cells[: extra], 0, checks, lambda position: position)
-        score += _score(cells[extra : extra + 1], 0, checks, lambda position: column)  # noqa: B023 (a second value of that column)
+        before += same[column]
+        score = before + left[column + 1] + after[column + 2]
         if best_score is None or score > best_score:
             best, best_score = [column], score
         elif score == best_score:
             best.append(column)
     if len(best) == 1:
         return best[0] if best_score and best_score > 0 else None
-    numbered = [column for column in best if column in _numbered_without_next(keys)]
+    open_numbers = _numbered_without_next(tuple(keys))
+    numbered = [column for column in best if column in open_numbers]
     if len(numbered) == 1:
         return numbered[0]
     return None
@@ -140,11 +148,19 @@ def place_missing_cells(cells: list[str], checks: Sequence[Check | None]) -> lis
     better; among places that fit equally well, the last (the cells before it keep their columns)."""
     row = list(cells)
     while len(row) < len(checks):
-        end_score = _score(row, 0, checks, lambda position: position)
-        best, best_score = len(row), end_score
-        for gap in range(len(row)):
-            score = _score(row[:gap] + [""] + row[gap:], 0, checks, lambda position: position)
+        count = len(row)
+        same = [_fit(row[i], checks[i]) for i in range(count)]  # cell i in column i
+        right = [_fit(row[i], checks[i + 1]) for i in range(count)]  # cell i in column i + 1
+        shifted = [0] * (count + 1)
+        for i in range(count - 1, -1, -1):
+            shifted[i] = shifted[i + 1] + right[i]
+        end_score = sum(same)
+        best, best_score = count, end_score
+        before = 0
+        for gap in range(count):
+            score = before + shifted[gap]
             if score > best_score or (score == best_score and best_score > end_score):
                 best, best_score = gap, score
+            before += same[gap]
         row.insert(best, "")
     return row
