@@ -86,3 +86,13 @@ def test_ris_record_without_a_title_is_warned_with_its_line(tmp_path: Path) -> N
     export = read_export(path)
     assert len(export.records) == 2
     assert any(w.startswith("1 record(s) have no title: record 2 (line 5)") for w in export.warnings)
+
+
+def test_check_names_a_reading_that_explains_the_reported_hits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewflow.importers.check import describe_export
+
+    path = tmp_path / "export.csv"
+    path.write_text(CSV_WITH_AT_LINE, encoding="utf-8")
+    monkeypatch.setattr(importers, "detect_format", lambda text, path=None: "bibtex")
+    _, problems = describe_export(read_export(path), 4)
+    assert "read as CSV it holds 4: the format may have been misread" in problems
