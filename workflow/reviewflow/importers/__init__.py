@@ -1,6 +1,8 @@
 """Read search exports into common records, detecting the format from the content.
 
-``read_export(path)`` is the one entry point: it returns every record of the
+``read_export(path)`` is the one entry point (``open_export`` gives the same
+records one by one, for the import step, which never holds a whole file's
+records): it returns every record of the
 file (normalised fields, every original field, the line it starts on) or
 raises :class:`reviewflow.errors.ReviewError` naming the file, the line and
 what is wrong. A record is never skipped in silence: where a format has a
@@ -80,7 +82,7 @@ def read_export_bytes(data: bytes, path: Path, *, allow_empty: bool = False) -> 
         return stream.finish(records, allow_empty=allow_empty)
 
 
-def open_export(path: str | Path, *, allow_empty: bool = False) -> ExportStream:
+def open_export(path: str | Path) -> ExportStream:
     """An export file's records one by one (``ExportStream``), for an import that never holds a
     whole file's records: iterate ``records``, then call ``finish`` for the file's checks."""
     path = Path(path)
