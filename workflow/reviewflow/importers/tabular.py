@@ -456,66 +456,44 @@ def table_records(table: Table, path: Path, warnings: list[str], *, wos: bool = 
     layout it is ("" if generic).
 
     A row holding more (or fewer) cells than the header has columns is put right by content
-    (see ``alignment``), with a warning naming the column and the rows; a row the content
-    cannot place is an error. The rows are read twice: once to learn their lengths (and what
-    the columns hold, when some lengths disagree), then to make the records."""
+    (see ``alignment``: what the columns hold is learnt from their names and from the first
+    rows of the right length), with a warning naming the column and the rows; a row the content
+    cannot place is an error. A last row cut short while the others are complete is a
+    truncated file (an error, raised once the rows are read)."""
     warnings.extend(table.warnings)
     header = table.header
-    width = len(header)
     keys = [column_key(name) for name in header]
     dialect = None if wos else detect_dialect(header)
     mapping = None if wos else column_mapping(header, dialect)
     if mapping is not None:
         _check_repeated_columns(header, mapping, path, table.header_line)
-    short_rows: list[int] = []
-    full_rows: list[list[str]] = []
-    uneven = False
-    last_line, count = 0, 0
-    for line, cells in table.rows:
-        if not any(cell.strip() for cell in cells):
-            continue  # a blank line or an empty spreadsheet row is not a record
-        count, last_line = count + 1, line
-        if len(cells) == width:
-            if len(full_rows) < 2000:
-                full_rows.append(cells)
-        else:
-            uneven = True
-            if len(cells) < width:
-                short_rows.append(line)
-    if short_rows == [last_line] and count > 1:
-        raise ReviewError(
-            f"the last row has fewer cells than the header has columns ({width}) while every other row is complete: "
-            "the file looks truncated",
-            file=path,
-            line=last_line,
-            fix="download the export again",
-        )
-    checks = column_checks(keys, full_rows) if uneven else None
-    del full_rows
-    records = _table_rows_to_records(table, path, warnings, mapping, checks, keys, dialect, wos, short_rows)
-    return records, ("Web of Science" if wos else (dialect.name if dialect else ""))
+    return _records_of_rows(table, path, warnings, mapping, keys, dialect, wos), (
+        "Web of Science" if wos else (dialect.name if dialect else "")
+    )
 
 
-def _table_rows_to_records(
-    table: Table,
-    path: Path,
-    warnings: list[str],
-    mapping: Mapping | None,
-    checks: list[Check | None] | None,
-    keys: list[str],
-    dialect: Dialect | None,
-    wos: bool,
-    short_rows: list[int],
+#: Rows of the right length read first to learn what each column holds.
+_LEARNING_ROWS = 2000
+
+
+def _records_of_rows(
+    table: Table, path: Path, warnings: list[str], mapping: Mapping | None, keys: list[str], dialect: Dialect | None, wos: bool
 ) -> Iterator[ParsedRecord]:
     header = table.header
     width = len(header)
     names = [name if name else f"(column {i + 1})" for i, name in enumerate(header)]
     run_together = bool(dialect and dialect.run_together_authors)
+    checks: list[Check | None] | None = None
     moved: dict[str, list[int]] = {}
+    short_rows: list[int] = []
+    last_line, count = 0, 0
     for line, cells in table.rows:
         if not any(cell.strip() for cell in cells):
-            continue
+            continue  # a blank line or an empty spreadsheet row is not a record
+        count, last_line = count + 1, line
         columns: list[list[str]] | None = None
+        if len(cells) != width and checks is None:
+            checks = column_checks(keys, _full_rows(table, width))
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):
             columns = align_row(cells, checks, keys) if checks is not None else None
             if columns is None:
@@ -530,8 +508,9 @@ def _table_rows_to_records(
             for index, values in enumerate(columns):
                 if len(values) > 1:
                     moved.setdefault(names[index], []).append(line)
-        elif len(cells) < width and checks is not None:
-            cells = place_missing_cells(cells, checks)
+        elif len(cells) < width:
+            short_rows.append(line)
+            cells = place_missing_cells(cells, checks) if checks is not None else cells
         raw: Raw = {}
         for index, name in enumerate(names):
             if columns is not None:
@@ -543,6 +522,14 @@ def _table_rows_to_records(
             raw.setdefault(name, []).extend(values)
         fields = wos_fields(raw) if wos else mapped_fields(raw, mapping, run_together_authors=run_together)  # type: ignore[arg-type]
         yield ParsedRecord(fields, raw, line)
+    if short_rows == [last_line] and count > 1:
+        raise ReviewError(
+            f"the last row has fewer cells than the header has columns ({width}) while every other row is complete: "
+            "the file looks truncated",
+            file=path,
+            line=last_line,
+            fix="download the export again",
+        )
     for name, lines in moved.items():
         warnings.append(
             f"{len(lines)} row(s) hold one cell more than the header names after the column '{name}' "
@@ -553,6 +540,19 @@ def _table_rows_to_records(
         warnings.append(
             f"{len(short_rows)} row(s) have fewer cells than the header (first on line {short_rows[0]}); the missing cells were read as empty"
         )
+
+
+def _full_rows(table: Table, width: int) -> list[list[str]]:
+    """The first rows of the table holding as many cells as the header (read again from the start)."""
+    found: list[list[str]] = []
+    for seen, (_, cells) in enumerate(table.rows):
+        if len(cells) == width and any(cell.strip() for cell in cells):
+            found.append(cells)
+            if len(found) >= _LEARNING_ROWS:
+                break
+        if seen > 5 * _LEARNING_ROWS:
+            break
+    return found
 
 
 def _lines(lines: list[int], most: int = 10) -> str:
