@@ -667,13 +667,18 @@ def test_every_generated_sheet_is_neutralised(tmp_path: Path) -> None:
     write_decisions(paths, "title", "tm", [(rid(1), "include", "", "=cmd|' /C calc'!A0")])
     write_decisions(paths, "title", "ac", [(rid(1), "exclude"), (rid(3, round_number=5), "include", "", "+orphan note")])
     assert cli(["screen", "--root", str(paths.root)]) == 0
-    sheet = read_table(paths.worksheet("title", "ac"))
+    def written(path: Path) -> pd.DataFrame:  # the cells as a spreadsheet sees them (read_table undoes the apostrophe)
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+    sheet = written(paths.worksheet("title", "ac"))
     assert sheet.loc[sheet["record_id"] == rid(0), "title"].item() == "'=HYPERLINK(\"http://evil\",\"click\")"
     assert sheet.loc[sheet["record_id"] == rid(2), "title"].item() == "'-fine title"
-    conflict = read_table(paths.conflicts("title"))
+    conflict = written(paths.conflicts("title"))
     assert conflict["title"].tolist() == ["'@SUM(1)"]
-    assert read_table(paths.decisions_table)["note"].tolist()[0] == "'=cmd|' /C calc'!A0"
-    assert read_table(paths.orphans)["note"].tolist() == ["'+orphan note"]
+    assert written(paths.decisions_table)["note"].tolist()[0] == "'=cmd|' /C calc'!A0"
+    assert written(paths.orphans)["note"].tolist() == ["'+orphan note"]
+    assert read_table(paths.decisions_table)["note"].tolist()[0] == "=cmd|' /C calc'!A0"  # read back unchanged
+    assert read_table(paths.conflicts("title"))["title"].tolist() == ["@SUM(1)"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -782,3 +787,44 @@ def test_status_stays_free_of_pandas() -> None:
     code = "import sys; import reviewflow.status; print('pandas' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+# ----------------------------------------------------------------------------------------------
+# a workbook saved beside a reviewer's CSV
+
+
+def _workbook(path: Path, rows: list[tuple[str, ...]]) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Record ID", "Decision", "Reason"])
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+
+
+def test_a_workbook_with_decisions_the_csv_lacks_or_contradicts_is_an_error(tmp_path: Path) -> None:
+    paths = make_review(tmp_path, [DUAL], make_records(4))
+    csv_path = write_decisions(paths, "title", "tm", [(rid(0), "include"), (rid(1), "exclude")])
+    _workbook(csv_path.with_suffix(".xlsx"), [(rid(0), "include"), (rid(1), "include"), (rid(2), "exclude")])
+    with pytest.raises(ReviewError) as caught:
+        screen(paths)
+    text = str(caught.value)
+    assert "tm.xlsx beside it holds 1 decision(s) the CSV lacks (workbook rows 4)" in text
+    assert "1 that contradict it (workbook row / CSV row 3/3)" in text and "save it as CSV over tm.csv" in text
+
+
+def test_a_workbook_holding_nothing_new_is_a_warning(tmp_path: Path) -> None:
+    paths = make_review(tmp_path, [DUAL], make_records(4))
+    csv_path = write_decisions(paths, "title", "tm", [(rid(0), "include"), (rid(1), "exclude")])
+    _workbook(csv_path.with_suffix(".xlsx"), [(rid(0), "Include"), (rid(1), "exclude")])
+    _, _, decisions, _ = screen(paths)
+    notes = [w for w in decisions.warnings if "tm.xlsx" in w]
+    assert len(notes) == 1 and "holds no decision the CSV lacks" in notes[0]
+
+
+def test_a_folder_where_a_decision_file_should_be_is_a_named_error(tmp_path: Path) -> None:
+    paths = make_review(tmp_path, [SINGLE], make_records(2))
+    paths.decision_file("title", "tm").mkdir(parents=True)
+    with pytest.raises(ReviewError, match="this is a folder, not a decision file"):
+        screen(paths)

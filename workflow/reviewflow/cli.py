@@ -219,6 +219,7 @@ def step_report(args: argparse.Namespace) -> int:
     from .figures import build_figures
     from .included import included_works, reference_field, to_csv_frame, to_ris, with_references
     from .report import ReportInputs, render_html, render_sections, template_environment
+    from .searchlog import databases_searched
     from .tables import build_tables, search_summary, source_contribution
 
     paths = ReviewPaths(Path(args.root))
@@ -262,6 +263,7 @@ def step_report(args: argparse.Namespace) -> int:
         grey_sources=grey_sources,
         evidence_fields=[f.label for f in fields if f.name != reference],
         studies_coded=len(evidence),
+        databases_searched=databases_searched(import_report),
     )
     env = template_environment([paths.root / "templates", Path(args.templates)])
     sections = render_sections(env, inputs)

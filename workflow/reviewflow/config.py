@@ -22,6 +22,11 @@ import yaml
 from .errors import ReviewError, ReviewErrors
 
 CONFIG_PATH = Path("config/config.yaml")
+#: The top-level keys every config has (the schema's ``required``).
+REQUIRED_KEYS = ("review", "questions", "reviewers", "stages", "criteria", "evidence_log")
+#: Characters a name written to PRISMA.csv's "Name, n; Name, n" fields cannot hold: the PRISMA2020
+#: app splits the field at every ';' and ends a name at its first ','.
+PRISMA_NAME_SEPARATORS = (";", ",")
 
 
 # libyaml's parser when PyYAML has it (about ten times faster); the same safe constructors either way
@@ -60,6 +65,22 @@ def load_yaml(path: str | Path) -> Any:
             file=path,
             fix="a review folder needs config/config.yaml; copy the demo's and edit it",
         ) from None
+    except IsADirectoryError:
+        raise ReviewError("this is a folder, not the configuration file", file=path,
+                          fix="config/config.yaml must be a YAML file; move the folder away") from None
+    except PermissionError:
+        raise ReviewError("the configuration file cannot be read (permission denied)", file=path,
+                          fix="give yourself read permission on it (chmod u+r)") from None
+    except UnicodeDecodeError as error:
+        raise ReviewError(f"the configuration file is not UTF-8 text (byte {error.start})", file=path,
+                          fix="save it as UTF-8 (any text editor can)") from None
+    if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        raise ReviewError(
+            "the configuration file is empty",
+            file=path,
+            line=1,
+            fix=f"a config needs the keys {', '.join(REQUIRED_KEYS)}; copy the demo's config/config.yaml and edit it",
+        )
     try:
         return yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as error:
@@ -176,6 +197,7 @@ def consistency_errors(config: dict[str, Any], file: str | Path) -> list[ReviewE
                                       f"spelling (capitals and spaces do not count) but mean {decision} and "
                                       f"{spellings[folded_word][1]}", file=file))
         spellings[folded_word] = (str(word), decision)
+    errors += prisma_name_errors(config, file)
     codes = [c["code"] for group in ("inclusion", "exclusion") for c in config["criteria"].get(group, [])]
     for code in sorted({c for c in codes if codes.count(c) > 1}):
         errors.append(ReviewError(f"key 'criteria': the code '{code}' is used twice", file=file))
@@ -202,8 +224,12 @@ def consistency_errors(config: dict[str, Any], file: str | Path) -> list[ReviewE
 def check_config(config: Any, file: str | Path = CONFIG_PATH) -> dict[str, Any]:
     """Validate a loaded config and return it with the schema's defaults filled in."""
     schema = load_schema()
+    if config is None:
+        raise ReviewError("the configuration file is empty", file=file, line=1,
+                          fix=f"a config needs the keys {', '.join(REQUIRED_KEYS)}; copy the demo's config/config.yaml and edit it")
     if not isinstance(config, dict):
-        raise ReviewError("the configuration must be a YAML mapping (key: value)", file=file)
+        raise ReviewError("the configuration must be a YAML mapping (key: value)", file=file, line=1,
+                          fix=f"write the keys {', '.join(REQUIRED_KEYS)} at the top level, each followed by ':'")
     errors = schema_errors(config, schema, file)
     if errors:
         raise ReviewErrors(errors, f"{file} does not match the configuration schema")
@@ -216,3 +242,52 @@ def check_config(config: Any, file: str | Path = CONFIG_PATH) -> dict[str, Any]:
 
 def load_config(path: str | Path = CONFIG_PATH) -> dict[str, Any]:
     return check_config(load_yaml(path), path)
+
+
+def prisma_name_problem(name: str) -> str:
+    """Why a name cannot be written to PRISMA.csv's "Name, n; Name, n" fields ("" when it can)."""
+    found = [f"'{c}'" for c in PRISMA_NAME_SEPARATORS if c in name]
+    if found:
+        return (f"it holds {' and '.join(found)}, which PRISMA.csv's \"Reason, n; Reason, n\" fields cannot carry "
+                "(the PRISMA2020 app splits them at every ';' and ends a name at its first ',')")
+    if name != name.strip():
+        return "it starts or ends with spaces, which PRISMA.csv's \"Reason, n; Reason, n\" fields do not keep"
+    if name[:1] in ("=", "+", "-", "@"):
+        return (f"it starts with '{name[0]}': PRISMA.csv is written exactly for the PRISMA2020 app, and a spreadsheet "
+                "would run the field as a formula")
+    return ""
+
+
+def prisma_name_errors(config: dict[str, Any], file: str | Path) -> list[ReviewError]:
+    """Exclusion reasons (the label, else the text) written to PRISMA.csv must come back exactly."""
+    errors = []
+    for index, criterion in enumerate(config["criteria"].get("exclusion", [])):
+        key = "label" if criterion.get("label") else "text"
+        problem = prisma_name_problem(str(criterion.get(key, "")))
+        if problem:
+            parts = ["criteria", "exclusion", index, key]
+            fix = ("write the label without them, e.g. with ' - ' or ' / '" if key == "label"
+                   else "add a short 'label:' without them (the text stays as written; the label goes to the flow diagram)")
+            errors.append(ReviewError(f"key '{_key_path(parts)}': {problem}", file=file, line=key_line(file, parts), fix=fix))
+    return errors
+
+
+def key_line(file: str | Path, parts: list[Any]) -> int | None:
+    """The line of a key (a path of names and list indices) in a YAML file; None when not found."""
+    try:
+        node = yaml.compose(Path(file).read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return None
+    line = None
+    for part in parts:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            match = next(((k, v) for k, v in node.value if k.value == part), None)
+            if match is None:
+                return line
+            line, node = match[0].start_mark.line + 1, match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line

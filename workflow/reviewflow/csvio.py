@@ -8,9 +8,15 @@ and returns strings only, with the spreadsheet row number of each row (the
 header is row 1) so that every error can name it. ``parse_sheet_date`` reads
 the date formats spreadsheets write.
 
-Generated files meant for a spreadsheet have formula-like cells neutralised
-(CSV formula injection): a cell starting with ``=``, ``+``, ``-``, ``@``, a tab
-or a carriage return, even after leading spaces, gets a leading apostrophe.
+Generated files have formula-like cells neutralised (CSV formula injection):
+a cell starting with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a
+line feed, even after leading spaces, gets a leading apostrophe, and so does a
+cell that already starts with apostrophes before one of them (so the escape can
+be undone exactly); plain numbers (``-0.25``) are left alone. ``read_table``
+removes that apostrophe again: the value read back is the value written. The
+exceptions, written exactly as they are: ``records.csv`` (the data table of
+every imported record, read by programs) and ``PRISMA.csv`` (read by the
+PRISMA2020 app); see ``EXACT_FILES``.
 
 Generated files are written deterministically (sorted by the caller, ``\\n``
 line endings, UTF-8, no index) so two runs give identical bytes.
@@ -57,6 +63,20 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+def read_input_bytes(path: Path, what: str = "file") -> bytes:
+    """The bytes of a file people write, or a ReviewError saying why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ReviewError(f"the {what} does not exist", file=path, fix="create it, or check its name and folder") from None
+    except IsADirectoryError:
+        raise ReviewError(f"this is a folder, not the {what}", file=path,
+                          fix=f"the {what} is a CSV file at this path; move the folder away") from None
+    except PermissionError:
+        raise ReviewError(f"the {what} cannot be read (permission denied)", file=path,
+                          fix="give yourself read permission on it (chmod u+r), or save it again") from None
+
+
 def normalise_header(name: str) -> str:
     return "_".join(name.strip().lower().replace("-", " ").split())
 
@@ -75,7 +95,7 @@ def read_people_csv(
     leave them); the ``sheet_row`` column holds each row's spreadsheet row number.
     """
     path = Path(path)
-    text = _decode(path.read_bytes()).lstrip("\ufeff")
+    text = _decode(read_input_bytes(path, what)).lstrip("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     first_line, _, rest = text.partition("\n")
     hint = SEP_HINT.match(first_line)
@@ -124,12 +144,53 @@ def read_people_csv(
     return pd.DataFrame.from_records(records, columns=columns).astype({ROW: int})
 
 
+#: Generated CSV files written exactly, with no formula cell neutralised (by file name).
+EXACT_FILES = frozenset({"records.csv", "PRISMA.csv"})
+
+
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a file this pipeline wrote: strings everywhere, nothing converted to NaN."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+    """Read a file this pipeline wrote: strings everywhere, nothing converted to NaN, and the
+    apostrophe that neutralised a formula-like cell removed (the value as it was before writing)."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+    if Path(path).name not in EXACT_FILES:
+        for column in frame.columns:
+            values = frame[column]
+            if not _NEUTRALISED_IN_TEXT.search("\n".join(values.tolist())):
+                continue  # the common case, found in one pass over the column's text
+            marked = values.str.match(_NEUTRALISED)
+            if marked.any():
+                frame.loc[marked, column] = values[marked].str.slice(1)
+    return frame
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+_FORMULA = r"[ ]*[=+\-@\t\r\n]"
+#: What a neutralised cell looks like: apostrophes, then a formula-like start.
+_NEUTRALISED = re.compile(r"'+" + _FORMULA)
+#: What gets an apostrophe when written: a formula-like start, or apostrophes before one.
+_TO_NEUTRALISE = re.compile(r"'*" + _FORMULA)
+_NEUTRALISED_IN_TEXT = re.compile(r"^'+" + _FORMULA, re.MULTILINE)
+_TO_NEUTRALISE_IN_TEXT = re.compile(r"^'*" + _FORMULA, re.MULTILINE)
+_PLAIN_NUMBER = re.compile(r"^[ ]*-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def neutralise_column(values: pd.Series) -> pd.Series:
+    """``neutralise_formula`` over a column of strings, vectorised (ledgers have millions of cells)."""
+    if not (pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)):
+        return values  # numbers, booleans
+    if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(values.dtype):
+        if not _TO_NEUTRALISE_IN_TEXT.search("\n".join(values.dropna().tolist())):
+            return values  # the common case, found in one pass over the column's text
+        strings = values.notna()
+    else:
+        strings = values.map(lambda value: isinstance(value, str))
+    text = values.where(strings, "").astype(str)
+    marked = strings & text.str.match(_TO_NEUTRALISE) & ~text.str.match(_PLAIN_NUMBER)
+    if not marked.any():
+        return values
+    values = values.astype(object)
+    values[marked] = "'" + text[marked]
+    return values
 
 
 def neutralise_formula(value: Any) -> Any:
@@ -138,7 +199,7 @@ def neutralise_formula(value: Any) -> Any:
     Leading spaces do not hide a formula from every spreadsheet, so they are
     looked through.
     """
-    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and _TO_NEUTRALISE.match(value) and not _PLAIN_NUMBER.match(value):
         return "'" + value
     return value
 
@@ -201,13 +262,30 @@ def parse_sheet_date(value: str, *, day_first: bool = True) -> dt.date | None:
     return None
 
 
-def write_csv(frame: pd.DataFrame, path: str | Path, *, for_spreadsheet: bool = False) -> None:
-    """Write deterministically; ``for_spreadsheet`` neutralises formula-like cells."""
+def write_csv(frame: pd.DataFrame, path: str | Path, *, for_spreadsheet: bool | None = None) -> None:
+    """Write deterministically, formula-like cells neutralised (``for_spreadsheet``; by default
+    every file but those of ``EXACT_FILES``)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if for_spreadsheet is None:
+        for_spreadsheet = path.name not in EXACT_FILES
     if for_spreadsheet:
-        frame = frame.map(neutralise_formula)
-    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+        changed = {i: new for i, (_, column) in enumerate(frame.items()) if (new := neutralise_column(column)) is not column}
+        if changed:
+            frame = frame.copy()
+            for index, values in changed.items():
+                frame.isetitem(index, values)
+    # the csv module leaves a cell holding a bare carriage return unquoted, which splits its row
+    quoting = csv.QUOTE_ALL if _holds_carriage_return(frame) else csv.QUOTE_MINIMAL
+    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8", quoting=quoting)
+
+
+def _holds_carriage_return(frame: pd.DataFrame) -> bool:
+    for _, column in frame.items():
+        if pd.api.types.is_object_dtype(column.dtype) or pd.api.types.is_string_dtype(column.dtype):
+            if "\r" in "\n".join(column.astype(str).tolist()):
+                return True
+    return False
 
 
 def write_json(data: Any, path: str | Path) -> None:
@@ -224,3 +302,47 @@ def write_text(text: str, path: str | Path) -> None:
 
 def write_rows(rows: Iterable[Sequence[Any]], header: Sequence[str], path: str | Path) -> None:
     write_csv(pd.DataFrame(list(rows), columns=list(header)), path)
+
+
+def read_people_xlsx(path: str | Path) -> pd.DataFrame:
+    """The first sheet holding data of a workbook a person saved, as ``read_people_csv`` gives a
+    CSV: stripped strings, normalised headers, and the ``sheet_row`` of each row."""
+    import openpyxl
+
+    path = Path(path)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds of errors on damaged files
+        raise ReviewError(f"the workbook cannot be opened ({type(error).__name__})", file=path,
+                          fix="open it in a spreadsheet and save it again, or delete it") from None
+    try:
+        rows: list[list[str]] = []
+        for sheet in workbook.worksheets:
+            rows = [[_sheet_cell(v) for v in values] for values in sheet.iter_rows(values_only=True)]
+            if any(any(cells) for cells in rows):
+                break
+    finally:
+        workbook.close()
+    if not rows:
+        return pd.DataFrame(columns=[ROW])
+    header = [normalise_header(h) for h in rows[0]]
+    records = []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cells):
+            continue
+        record = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header) if name}
+        record[ROW] = number
+        records.append(record)
+    return pd.DataFrame.from_records(records, columns=[*dict.fromkeys(h for h in header if h), ROW])
+
+
+def _sheet_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()

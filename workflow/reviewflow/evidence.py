@@ -72,8 +72,8 @@ def included_studies(ledger: pd.DataFrame) -> pd.DataFrame:
 
 def read_evidence_log(paths: ReviewPaths, config: dict[str, Any]) -> pd.DataFrame:
     id_column = config["evidence_log"].get("id_column", "record_id")
-    if not paths.evidence_log.is_file():
-        return pd.DataFrame(columns=[id_column, ROW])
+    if not paths.evidence_log.exists():
+        return pd.DataFrame(columns=[id_column, ROW])  # (a folder at that path is read, and named in the error)
     return read_people_csv(
         paths.evidence_log,
         [id_column],

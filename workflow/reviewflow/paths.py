@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+#: Files in data/raw/searches/ that are not exports: hidden files and office lock files.
+NOT_EXPORT_PREFIXES = (".", "~$")
+
 
 @dataclass(frozen=True)
 class ReviewPaths:

@@ -46,8 +46,8 @@ def previous_ledger(paths: ReviewPaths, config: dict[str, Any]) -> pd.DataFrame 
 
 def duplicate_overrides(paths: ReviewPaths, records: pd.DataFrame) -> pd.DataFrame | None:
     """People's verdicts on duplicate pairs (data/raw/decisions/duplicates.csv), when there are any."""
-    if not paths.duplicate_decisions.is_file():
-        return None
+    if not paths.duplicate_decisions.exists():
+        return None  # (a folder at that path is read, and named in the error)
     return read_overrides(paths.duplicate_decisions, records["record_id"])
 
 

@@ -202,6 +202,25 @@ def build_tables(config: dict[str, Any], evidence: pd.DataFrame, file: str = "co
 # ----------------------------------------------------------------------------- the search summary
 
 
+def searches_without_records(import_report: pd.DataFrame, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A summary row for each search (round and database) of the import report that gave no
+    records (a search that found nothing is a search): hits reported 0 (or as logged), all else 0."""
+    if not {"round", "source_type", "database", "reported_hits"} <= set(import_report.columns):
+        return []  # a report of files only: nothing to tell the searches apart by
+    seen = {(r["lane"], int(r["round"]), r["database"]) for r in rows}
+    extra: dict[tuple[str, int, str], list[str]] = {}
+    for entry in import_report.itertuples(index=False):
+        key = (LANES.get(str(entry.source_type).lower(), "other"), int(entry.round), str(entry.database))
+        if key not in seen:
+            extra.setdefault(key, []).append(str(entry.reported_hits or ""))
+    return [
+        {"lane": lane, "round": round_, "database": database,
+         "hits": sum(int(h) for h in hits) if all(hits) else None,
+         "imported": 0, "duplicates": 0, "new": 0, "unique": 0}
+        for (lane, round_, database), hits in extra.items()
+    ]
+
+
 def search_summary(ledger: pd.DataFrame, import_report: pd.DataFrame) -> Table:
     """Per round and database: hits reported, records imported, duplicates, new works, unique works.
 
@@ -236,6 +255,8 @@ def search_summary(ledger: pd.DataFrame, import_report: pd.DataFrame) -> Table:
             "new": int((part["role"] == "primary").sum()),
             "unique": int(part.loc[part["unique"], "cluster_id"].nunique()),
         })
+    rows = sorted([*rows, *searches_without_records(import_report, rows)],
+                  key=lambda r: (list(LANE_LABELS).index(r["lane"]), r["round"], r["database"]))
     data = pd.DataFrame(rows, columns=["lane", "round", "database", "hits", "imported", "duplicates", "new", "unique"])
 
     def total(label: str, part: pd.DataFrame) -> dict[str, Any]:

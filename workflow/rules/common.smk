@@ -27,7 +27,10 @@ P = ReviewPaths()
 # Snakemake's own `configfile:` would accept `!!python/name:` tags and duplicate
 # keys; load the review's config safely, then validate it against the schema.
 try:
-    config.update({**load_yaml(P.config), **config})
+    loaded = load_yaml(P.config)
+    if not isinstance(loaded, dict):
+        check_config(loaded, P.config)  # raises: an empty file, or not a mapping of keys
+    config.update({**loaded, **config})
     try:
         validate(config, schema=str(schema_path()))
     except WorkflowError:
@@ -49,16 +52,27 @@ LOGS = P.processed / "logs"
 
 
 def export_files():
-    """The export files the search log lists (those that exist; the import step reports the others)."""
-    if not P.search_log.is_file():
-        return []
-    with P.search_log.open(encoding="utf-8-sig", newline="") as handle:
-        sample = handle.readline()
-        handle.seek(0)
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        rows = csv.DictReader(handle, delimiter=delimiter)
-        names = [(row.get("file") or "").strip() for row in rows]
-    return sorted({str(P.searches / n) for n in names if n and (P.searches / n).is_file()})
+    """The export files the search log lists (those that exist; the import step reports the others),
+    and every other file in data/raw/searches/: a file no row names makes the import step run and
+    name it (hidden files and office lock files are not exports)."""
+    from reviewflow.paths import NOT_EXPORT_PREFIXES  # light: the Snakefile does not import pandas
+
+    names = []
+    if P.search_log.is_file():
+        with P.search_log.open(encoding="utf-8-sig", newline="", errors="replace") as handle:
+            sample = handle.readline()
+            handle.seek(0)
+            delimiter = ";" if sample.count(";") > sample.count(",") else ","
+            rows = csv.DictReader(handle, delimiter=delimiter)
+            names = [(row.get("file") or "").strip() for row in rows]
+    listed = {str(P.searches / n) for n in names if n and (P.searches / n).is_file()}
+    present = set()
+    if P.searches.is_dir():
+        present = {
+            str(f) for f in P.searches.rglob("*")
+            if f.is_file() and not any(part.startswith(NOT_EXPORT_PREFIXES) for part in f.relative_to(P.searches).parts)
+        }
+    return sorted(listed | present)
 
 
 def decision_files():

@@ -90,8 +90,10 @@ def parse_bibtex(text: str, path: Path, warnings: list[str] | None = None) -> li
         line += text.count("\n", previous, start)
         previous = start
         _scan_chunk(text, start, end, line, path, macros, entries, warnings)
+    warnings.extend(repeated_key_warnings(entries))
     records = []
     for entry in entries:
+        warnings.extend(repeated_field_warnings(entry))
         raw: Raw = {"ENTRYTYPE": [entry.entry_type.lower()], "ID": [entry.key]}
         resolved: dict[str, list[str]] = {}
         for name, value, value_resolved in entry.fields:
@@ -99,6 +101,56 @@ def parse_bibtex(text: str, path: Path, warnings: list[str] | None = None) -> li
             resolved.setdefault(name, []).append(value_resolved)
         records.append(ParsedRecord(bibtex_fields(resolved, entry.entry_type.lower()), raw, entry.line))
     return records
+
+
+#: Fields read into one common field from their first filled value (the others use every value).
+_FIRST_VALUE_FIELDS = {
+    "title": "title", "author": "authors", "editor": "authors", "year": "year", "date": "year", "journal": "journal",
+    "journaltitle": "journal", "booktitle": "journal", "volume": "volume", "number": "issue", "issue": "issue",
+    "pages": "pages", "abstract": "abstract", "language": "language", "langid": "language", "document_type": "type",
+    "type": "type", "url": "url", "link": "url", "publisher": "publisher",
+}
+
+
+def repeated_key_warnings(entries: list[_Entry]) -> list[str]:
+    """A warning for each key used by more than one entry (each entry stays a record of its own)."""
+    lines: dict[str, list[int]] = {}
+    for entry in entries:
+        if entry.key:
+            lines.setdefault(entry.key, []).append(entry.line)
+    return [
+        f"the key '{key}' is used by {len(at)} entries (lines {', '.join(map(str, at))}): each is kept as a record of its own"
+        for key, at in lines.items()
+        if len(at) > 1
+    ]
+
+
+def repeated_field_warnings(entry: _Entry) -> list[str]:
+    """A warning for each field written more than once in one entry, saying which value is used where."""
+    values: dict[str, list[str]] = {}
+    for name, value, _ in entry.fields:
+        values.setdefault(name, []).append(value)
+    warnings = []
+    for name, written in values.items():
+        if len(written) < 2:
+            continue
+        where = f"the entry '{entry.key}'" if entry.key else "an entry without a key"
+        common = _FIRST_VALUE_FIELDS.get(name)
+        if common:
+            kept = next((v for v in written if v.strip()), "")
+            use = f"the first filled one ('{shorten(kept, 40)}') is read as the {common}, and every value is kept in raw"
+        else:
+            use = "every value is kept in raw"
+        warnings.append(f"{where} (line {entry.line}) has the field '{name}' {len(written)} times: {use}")
+    return warnings
+
+
+def count_bibtex_entries(text: str) -> int:
+    """Entries by an independent count: the lines starting an ``@type{`` that is not @comment, @preamble or @string."""
+    return sum(1 for match in _LINE_START_ENTRY_TYPE.finditer(text) if match.group(1).lower() not in _NOT_RECORDS)
+
+
+_LINE_START_ENTRY_TYPE = re.compile(r"^[ \t]*@\s*([A-Za-z][\w-]*)\s*[{(]", re.MULTILINE)
 
 
 def _scan_chunk(

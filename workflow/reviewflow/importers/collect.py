@@ -13,6 +13,7 @@ file's row in the search log, then the record's position in its file.
 
 from __future__ import annotations
 
+import array
 import hashlib
 import json
 import multiprocessing
@@ -22,12 +23,13 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
 from ..errors import ReviewError, ReviewErrors
 from ..records import BIBLIO_FIELDS, ID_HASH_LENGTH, RECORD_COLUMNS, format_round
-from . import ParsedExport, read_export
+from . import FORMATS, ParsedExport, open_export, other_readings
 from .base import gc_paused
 
 REPORT_COLUMNS = ("round", "source_type", "database", "file", "format", "encoding", "records", "reported_hits", "warnings")
@@ -57,10 +59,12 @@ class FileImport:
     warnings: list[str] = field(default_factory=list)
     #: per record: the content hash of its raw fields, and the values of every
     #: column of records.csv after ``record_id`` (raw as canonical JSON), either
-    #: as values or (``as_text``) as the CSV text of the row after ``record_id,``
+    #: as values or (when read to a ``part`` file) as the UTF-8 CSV text of the row
+    #: after ``record_id,`` in that file, ``sizes`` giving each row's bytes
     hashes: list[str] = field(default_factory=list)
     rows: list[tuple[str, ...]] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
+    part: Path | None = None
+    sizes: array.array = field(default_factory=lambda: array.array("q"))  # type: ignore[type-arg]
     error: ReviewError | None = None
 
     @property
@@ -81,17 +85,37 @@ class FileImport:
         }
 
 
-def hits_mismatch(reported_hits: str, export: ParsedExport) -> str:
+def hits_mismatch(reported_hits: str, export: ParsedExport, count: int | None = None) -> str:
     """The warning when the database's reported number of hits (or the file's own
-    stated total) differs from the records in the file; "" when they agree."""
+    stated total) differs from the records in the file (``count``, by default those the
+    export holds); "" when they agree."""
+    count = len(export.records) if count is None else count
     problems = []
-    if reported_hits and int(reported_hits) != len(export.records):
-        problems.append(
-            f"the search log says the database reported {reported_hits} records; the file holds {len(export.records)}"
-        )
-    if export.stated_total is not None and export.stated_total != len(export.records):
-        problems.append(f"the file says it holds {export.stated_total} records; {len(export.records)} were read")
+    if reported_hits and int(reported_hits) != count:
+        problems.append(f"the search log says the database reported {reported_hits} records; the file holds {count}")
+    if export.stated_total is not None and export.stated_total != count:
+        problems.append(f"the file says it holds {export.stated_total} records; {count} were read")
     return "; ".join(problems)
+
+
+def wrong_format_error(entry: LogEntry, export: ParsedExport, count: int | None = None) -> ReviewError | None:
+    """An error when fewer records were read (``count``, by default those the export holds) than
+    the database reported and reading the file in another format gives more of them (up to the
+    reported number): the format was misread."""
+    count = len(export.records) if count is None else count
+    if not entry.reported_hits or int(entry.reported_hits) <= count:
+        return None
+    hits = int(entry.reported_hits)
+    better = {fmt: n for fmt, n in other_readings(export.path, export.format).items() if count < n <= hits}
+    if not better:
+        return None
+    fmt, other_count = max(better.items(), key=lambda item: item[1])
+    return ReviewError(
+        f"read as {FORMATS[export.format]} the file holds {count} records, but the search log reports "
+        f"{hits} hits and read as {FORMATS.get(fmt, fmt)} it holds {other_count}: the format was misread",
+        file=export.path,
+        fix=f"check the file (is it really {FORMATS[export.format]}?), or export it again in one format such as RIS",
+    )
 
 
 #: ``records.canonical_raw`` without copying each record's lists first (tested to give the same text)
@@ -108,39 +132,60 @@ def content_hash_of(canonical: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:ID_HASH_LENGTH]
 
 
-def read_file(entry: LogEntry, searches_dir: Path, as_text: bool = False) -> FileImport:
-    """One file of the search log, ready to be written (errors are returned, not raised)."""
+def read_file(entry: LogEntry, searches_dir: Path, part: Path | None = None) -> FileImport:
+    """One file of the search log, ready to be written (errors are returned, not raised); with
+    ``part``, its rows are written there as CSV text (a worker process hands back only the ids'
+    hashes and the rows' sizes, not the rows: the import never holds the records of every file)."""
     with gc_paused():
-        return _read_file(entry, searches_dir, as_text)
-
-
-def _read_file(entry: LogEntry, searches_dir: Path, as_text: bool) -> FileImport:
-    result = FileImport(entry)
-    try:
-        export = read_export(searches_dir / entry.file)
-    except ReviewError as error:
-        result.error = error
+        if part is None:
+            return _read_file(entry, searches_dir, None)
+        with part.open("wb") as handle:
+            result = _read_file(entry, searches_dir, handle)
+        if result.error is not None:
+            part.unlink(missing_ok=True)
+        else:
+            result.part = part
         return result
+
+
+def _read_file(entry: LogEntry, searches_dir: Path, handle: BinaryIO | None) -> FileImport:
+    result = FileImport(entry)
+    no_hits = entry.reported_hits.isdigit() and int(entry.reported_hits) == 0
+    if not entry.file and no_hits:
+        result.format = "none (no hits)"
+        return result  # a search that found nothing: counted, with no records
+    head = (str(entry.round), entry.source_type, entry.database, entry.file)
+    try:
+        # the records one by one, each turned into its output row at once: the file's parsed
+        # records are never all held (RIS, MEDLINE, WoS and tables are read record by record; the rest whole)
+        stream = open_export(searches_dir / entry.file)
+        for index, record in enumerate(stream.records, start=1):
+            canonical = canonical_json(record.raw)
+            fields = record.fields
+            result.hashes.append(content_hash_of(canonical))
+            row = (*head, str(index), str(record.line), *[fields[name] for name in BIBLIO_FIELDS], canonical)
+            if handle is not None:
+                text = (",".join([_quoted(v) if _needs_quotes(v) else v for v in row]) + "\n").encode("utf-8")
+                handle.write(text)
+                result.sizes.append(len(text))
+            else:
+                result.rows.append(row)
+        export = stream.finish(allow_empty=no_hits)
+        wrong_format = wrong_format_error(entry, export, stream.count)
+        if wrong_format is not None:
+            raise wrong_format
+    except ReviewError as error:
+        return FileImport(entry, error=error)
     result.format = export.format_label
     result.encoding = export.encoding
     result.warnings = list(export.warnings)
-    mismatch = hits_mismatch(entry.reported_hits, export)
+    mismatch = hits_mismatch(entry.reported_hits, export, stream.count)
     if mismatch:
         result.warnings.insert(0, f"MISMATCH: {mismatch}")
-    head = (str(entry.round), entry.source_type, entry.database, entry.file)
-    for index, record in enumerate(export.records, start=1):
-        canonical = canonical_json(record.raw)
-        fields = record.fields
-        result.hashes.append(content_hash_of(canonical))
-        row = (*head, str(index), str(record.line), *[fields[name] for name in BIBLIO_FIELDS], canonical)
-        if as_text:
-            result.lines.append(",".join([_quoted(v) if _needs_quotes(v) else v for v in row]) + "\n")
-        else:
-            result.rows.append(row)
     return result
 
 
-def _read_task(task: tuple[LogEntry, Path, bool]) -> FileImport:
+def _read_task(task: tuple[LogEntry, Path, Path | None]) -> FileImport:
     return read_file(*task)
 
 
@@ -152,24 +197,26 @@ def log_entries(log: pd.DataFrame) -> list[LogEntry]:
 
 
 def read_files(
-    entries: list[LogEntry], searches_dir: Path, workers: int | None = None, as_text: bool = False
+    entries: list[LogEntry], searches_dir: Path, workers: int | None = None, parts: list[Path] | None = None
 ) -> Iterator[FileImport]:
     """Every file read, in the search log's (canonical) order; in worker processes when worth it.
 
     ``workers``: how many processes; None chooses (two for large searches, else one); a
-    negative number chooses with at most that many (Snakemake's ``threads``).
+    negative number chooses with at most that many (Snakemake's ``threads``). ``parts``: one
+    file per entry where its rows are written (see ``read_file``).
     """
+    targets: list[Path | None] = list(parts) if parts is not None else [None] * len(entries)
     if workers is None or workers < 0:
         size = sum((searches_dir / e.file).stat().st_size for e in entries if (searches_dir / e.file).is_file())
         cap = min(MAX_WORKERS, os.cpu_count() or 1, -workers if workers else MAX_WORKERS)
         workers = min(cap, len(entries)) if size >= PARALLEL_FROM_BYTES else 1
     if workers <= 1 or len(entries) <= 1:
-        for entry in entries:
-            yield read_file(entry, searches_dir, as_text)
+        for entry, part in zip(entries, targets, strict=True):
+            yield read_file(entry, searches_dir, part)
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_read_task, [(entry, searches_dir, as_text) for entry in entries], chunksize=1)
+        yield from pool.map(_read_task, [(e, searches_dir, part) for e, part in zip(entries, targets, strict=True)], chunksize=1)
 
 
 class RecordIds:
@@ -236,34 +283,40 @@ def csv_cell(value: str) -> str:
 
 def write_import(log: pd.DataFrame, searches_dir: Path, records_path: Path, workers: int | None = None) -> pd.DataFrame:
     """Import every file of the search log into ``records_path`` (written only if every file
-    can be read; an earlier file at that path is removed when one cannot) and return the report."""
+    can be read; an earlier file at that path is removed when one cannot) and return the report.
+
+    Streamed: each file's rows go to a part file as they are read (in a worker process), and
+    the parts are copied into ``records_path`` in canonical order with their record ids, so the
+    memory used does not grow with the number of records (``benchmarks/bench_import.py``)."""
     entries = log_entries(log)
     ids = RecordIds()
     report: list[dict[str, object]] = []
     errors: list[ReviewError] = []
     records_path.parent.mkdir(parents=True, exist_ok=True)
     partial = records_path.with_name(records_path.name + ".partial")
+    parts = [records_path.with_name(f"{records_path.name}.part{index:04d}") for index in range(len(entries))]
     try:
-        with gc_paused(), partial.open("w", encoding="utf-8", newline="") as handle:
-            handle.write(",".join(RECORD_COLUMNS) + "\n")
-            for result in read_files(entries, searches_dir, workers, as_text=True):
+        with gc_paused(), partial.open("wb") as handle:
+            handle.write((",".join(RECORD_COLUMNS) + "\n").encode("utf-8"))
+            for result in read_files(entries, searches_dir, workers, parts=parts):
                 if result.error is not None:
                     errors.append(result.error)
                     continue
                 report.append(result.report_row())
-                if errors:
+                if errors or result.part is None:
                     continue  # the import fails: no need to write more
                 round_number = result.entry.round
-                handle.write(
-                    "".join(
-                        ids.next(round_number, content_hash) + "," + line
-                        for content_hash, line in zip(result.hashes, result.lines, strict=True)
-                    )
-                )
+                with result.part.open("rb") as rows:
+                    for content_hash, size in zip(result.hashes, result.sizes, strict=True):
+                        handle.write(ids.next(round_number, content_hash).encode("ascii") + b"," + rows.read(size))
+                result.part.unlink()
         _raise_errors(errors, len(entries))
     except BaseException:
         partial.unlink(missing_ok=True)
         records_path.unlink(missing_ok=True)
         raise
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
     partial.replace(records_path)
     return pd.DataFrame(report, columns=list(REPORT_COLUMNS))

@@ -17,7 +17,7 @@ from .ovid import looks_like_ovid
 from .proquest import looks_like_proquest
 from .refer import looks_like_refer
 from .ris import looks_like_ris
-from .tabular import is_wos_header, sniff_delimiter
+from .tabular import _TITLE_COLUMNS, column_key, is_wos_header, sniff_delimiter
 from .wos import looks_like_wos
 
 #: Every format read_export can return, with what people call it.
@@ -107,6 +107,9 @@ def detect_format(text: str, path: Path | None = None) -> str:
         raise ReviewError("this XML file is not an EndNote XML export", file=path, fix=EXPORT_ADVICE)
     if head[0] in "[{" and not looks_like_bibtex(head):
         raise ReviewError("this looks like a JSON file, which is not read", file=path, fix=EXPORT_ADVICE)
+    table = table_header_first(head)
+    if table:
+        return table
     if looks_like_proquest(head):
         return "proquest"
     if looks_like_wos(head):
@@ -131,6 +134,53 @@ def detect_format(text: str, path: Path | None = None) -> str:
         file=path,
         fix=EXPORT_ADVICE,
     )
+
+
+#: Lines that start a record of a line-tagged format or BibTeX.
+_RECORD_START = re.compile(
+    r"^(?:TY {1,2}- |PMID- |PT [A-Z]\s*$|FN |%0 |Document 1 of \d|<\s*\d+\.?\s*>\s*$|[ \t]*@\s*[A-Za-z][\w-]*\s*[{(])",
+    re.MULTILINE,
+)
+
+
+def table_header_first(head: str) -> str:
+    """"csv", "tsv" or "wos-tab" when the text is a table: a row naming a title column (within the
+    first 20 lines) comes before any line that starts a tagged record or a BibTeX entry, and the
+    next rows hold about as many cells; else "". A title such as ``@SUM(1+1)`` or ``TY  - x`` on
+    line 3 of a CSV does not make it BibTeX or RIS: detection never rests on one line."""
+    lines = head.split("\n", 40)[:40]
+    delimiter = sniff_delimiter(head)
+    if not delimiter:
+        return ""
+    for index, line in enumerate(lines[:20]):
+        if _RECORD_START.match(line):
+            return ""
+        cells = [column_key(c.strip().strip('"')) for c in line.split(delimiter)]
+        if len(cells) >= 2 and (set(cells) & _TITLE_COLUMNS or is_wos_header(line.split(delimiter))):
+            if not _rows_fit(lines[index:], delimiter, len(cells)):
+                return ""
+            if delimiter == "\t":
+                return "wos-tab" if is_wos_header(line.split("\t")) else "tsv"
+            return "csv"
+    return ""
+
+
+def _rows_fit(lines: list[str], delimiter: str, width: int) -> bool:
+    """At least half the rows after the header (read as CSV: a quoted cell over several lines is one cell) hold as many cells as the header."""
+    import csv
+    import io
+
+    text = "\n".join(lines[:-1]) if len(lines) > 1 else lines[0]
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in row)]
+    except csv.Error:
+        return True  # a quote still open where the sample ends: a long cell
+    body = rows[1:]
+    if not body:
+        return True
+    tolerance = 0 if width < 6 else max(1, width // 10)  # Scopus rows hold a cell more than its header names
+    fitting = sum(1 for row in body if abs(len(row) - width) <= tolerance)
+    return fitting >= 0.5 * len(body)
 
 
 def _first_words(text: str) -> str:

@@ -14,6 +14,7 @@ records are never merged.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from .base import ParsedRecord, Raw, all_values, first_value, shorten
@@ -65,22 +66,22 @@ def count_medline_records(text: str) -> int | None:
 
 
 def parse_medline(text: str, path: Path, warnings: list[str] | None = None) -> list[ParsedRecord]:
+    return list(iter_medline(text, path, warnings))
+
+
+def iter_medline(text: str, path: Path, warnings: list[str] | None = None) -> Iterator[ParsedRecord]:
+    """The records one by one, as each is complete; the warnings once the text is read to its end."""
     warnings = warnings if warnings is not None else []
-    records: list[ParsedRecord] = []
     raw: Raw | None = None
     start_line = 0
     last_values: list[str] | None = None
     joined: list[int] = []
     untagged: list[tuple[int, str]] = []
-
-    def finish() -> None:
-        if raw:
-            records.append(ParsedRecord(medline_fields(raw), raw, start_line))
-
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.rstrip()
         if not stripped:
-            finish()
+            if raw:
+                yield ParsedRecord(medline_fields(raw), raw, start_line)
             raw, last_values = None, None
             continue
         parsed = medline_tag(stripped) if not line[0].isspace() else None
@@ -88,7 +89,8 @@ def parse_medline(text: str, path: Path, warnings: list[str] | None = None) -> l
             tag, value = parsed
             if raw is not None and tag in _SPLITTERS and tag in raw:
                 joined.append(number)
-                finish()
+                if raw:
+                    yield ParsedRecord(medline_fields(raw), raw, start_line)
                 raw = None
             if raw is None:
                 raw, start_line = {}, number
@@ -103,7 +105,8 @@ def parse_medline(text: str, path: Path, warnings: list[str] | None = None) -> l
             last_values[-1] = f"{last_values[-1]}\n{stripped.strip()}".strip()
         else:
             untagged.append((number, stripped))
-    finish()
+    if raw:
+        yield ParsedRecord(medline_fields(raw), raw, start_line)
     if joined:
         warnings.append(
             f"{len(joined)} record(s) follow the previous record without a blank line (line {joined[0]}); "
@@ -115,7 +118,6 @@ def parse_medline(text: str, path: Path, warnings: list[str] | None = None) -> l
             f"{len(untagged)} line(s) have no tag and no indentation (line {number}: '{shorten(value)}'); "
             "each was read as the continuation of the value above it, or ignored outside a record"
         )
-    return records
 
 
 

@@ -15,6 +15,7 @@ errors naming the line.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import ReviewError
@@ -53,11 +54,19 @@ def count_ris_records(text: str) -> int:
 
 
 def parse_ris(text: str, path: Path, warnings: list[str] | None = None) -> list[ParsedRecord]:
+    return list(iter_ris(text, path, warnings))
+
+
+def iter_ris(text: str, path: Path, warnings: list[str] | None = None) -> Iterator[ParsedRecord]:
+    """The records of a RIS text one by one, as soon as each is complete (a record is given out
+    when the next one starts: a field written after a record's ER still belongs to it), so that an
+    import never holds a whole file's records; the warnings are added when the text is read to its end."""
     warnings = warnings if warnings is not None else []
     tag_line = TAG_LINE if re.search(r"^TY  -", text, re.MULTILINE) else LOOSE_TAG_LINE
     match_tag = tag_line.match
     value = ""
-    records: list[ParsedRecord] = []
+    pending: tuple[Raw, int] | None = None  # the last record read, given out when the next one starts
+    count = 0
     raw: Raw | None = None
     start_line = 0
     last_values: list[str] | None = None
@@ -87,14 +96,19 @@ def parse_ris(text: str, path: Path, warnings: list[str] | None = None) -> list[
                 last_trailing = None
                 if raw is not None:
                     unended.append(start_line)
-                    records.append(ParsedRecord(ris_fields(raw), raw, start_line))
+                    if pending is not None:
+                        yield ParsedRecord(ris_fields(pending[0]), *pending)
+                    pending, count = (raw, start_line), count + 1
+                if pending is not None:
+                    yield ParsedRecord(ris_fields(pending[0]), *pending)
+                    pending = None
                 raw, start_line = {"TY": [value]}, number
                 last_values = raw["TY"]
                 continue
             if raw is None:
                 if tag == "ER":
                     continue  # a stray end line: nothing to lose
-                if not records or tag in RECORD_TAGS:
+                if pending is None or tag in RECORD_TAGS:
                     raise ReviewError(
                         f"the field '{tag}' is outside any record: no 'TY  - ' line starts a record before it",
                         file=path,
@@ -103,13 +117,14 @@ def parse_ris(text: str, path: Path, warnings: list[str] | None = None) -> list[
                     )
                 # a field written after the record's end line (Ovid's NL): it belongs to that record
                 trailing.append(number)
-                previous = records[-1]
-                values = previous.raw.setdefault(tag, [])
+                values = pending[0].setdefault(tag, [])
                 values.append(value)
                 last_trailing = values
                 continue
             if tag == "ER":
-                records.append(ParsedRecord(ris_fields(raw), raw, start_line))
+                if pending is not None:
+                    yield ParsedRecord(ris_fields(pending[0]), *pending)
+                pending, count = (raw, start_line), count + 1
                 ended_records += 1
                 raw, last_values = None, None
                 continue
@@ -137,7 +152,9 @@ def parse_ris(text: str, path: Path, warnings: list[str] | None = None) -> list[
                 line=start_line,
                 fix="download the export again; if the file is complete, add 'ER  - ' after the last record",
             )
-        records.append(ParsedRecord(ris_fields(raw), raw, start_line))
+        if pending is not None:
+            yield ParsedRecord(ris_fields(pending[0]), *pending)
+        pending, count = (raw, start_line), count + 1
         warnings.append("no record ends with 'ER  - ': each 'TY  - ' line was taken as the start of a record")
     elif unended:
         shown = ", ".join(str(n) for n in unended[:10]) + (" ..." if len(unended) > 10 else "")
@@ -145,9 +162,9 @@ def parse_ris(text: str, path: Path, warnings: list[str] | None = None) -> list[
             f"{len(unended)} record(s) have no end line 'ER  - ' before the next 'TY  - ' (records starting on line {shown}); "
             "they were kept as separate records"
         )
+    if pending is not None:
+        yield ParsedRecord(ris_fields(pending[0]), *pending)
     if trailing:
-        for record in records:
-            record.fields = ris_fields(record.raw)
         warnings.append(
             f"{len(trailing)} field(s) come after a record's end line 'ER  - ' (first on line {trailing[0]}); "
             "each was kept with the record before it"
@@ -158,7 +175,6 @@ def parse_ris(text: str, path: Path, warnings: list[str] | None = None) -> list[
             f"{len(outside)} line(s) outside the records were not read as part of a record "
             f"(line {first_number}: '{shorten(first_text)}')"
         )
-    return records
 
 
 

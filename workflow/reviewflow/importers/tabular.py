@@ -19,11 +19,12 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReviewError
+from .alignment import Check, align_row, column_checks, place_missing_cells
 from .base import ParsedRecord, Raw, shorten
 from .normalise import (
     clean_text,
@@ -49,32 +50,50 @@ def column_key(name: str) -> str:
     return " ".join(name.strip().lower().split())
 
 
-#: Common field -> column names that hold it, most specific first (any database).
+#: Common field -> column names that hold it, most specific first (any database). The names
+#: are those of the CSV/Excel exports of Scopus, Web of Science, PubMed, Embase, IEEE Xplore,
+#: SpringerLink, Dimensions, ProQuest, EBSCO, Lens, OpenAlex, Semantic Scholar (its API's
+#: fields flattened), Zotero, EndNote, RefWorks, Covidence, Rayyan, and BibTeX turned into a
+#: table (``ENTRYTYPE``, ``booktitle``, ``number``): every field that matching uses.
 GENERIC_COLUMNS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "article title", "document title", "primary title", "title primary", "display_name", "ti", "name"),
-    "authors": ("authors", "author", "author/s", "author names", "author(s)", "authors, primary", "creators", "au"),
+    "title": ("title", "article title", "document title", "item title", "primary title", "title primary", "paper title",
+              "display_name", "ti", "name"),
+    "authors": ("authors", "author", "author/s", "author names", "author(s)", "authors, primary", "author full names",
+                "creators", "creator", "contributors", "authors.name", "au"),
     "year": ("year", "publication year", "published year", "pub year", "pubyear", "py", "publication_year", "year published",
-             "date", "publication date", "date published", "date of publication", "create date", "published"),
+             "year of publication", "date", "publication date", "publicationdate", "pubdate", "date published",
+             "date of publication", "issue date", "create date", "published"),
     "journal": ("journal", "source title", "publication title", "publication name", "journal/book", "journal title",
-                "journal name", "periodical full", "secondary title", "source", "so"),
-    "volume": ("volume", "vol", "vl"),
-    "issue": ("issue", "issue number", "number", "no", "is"),
-    "pages": ("pages", "page", "pagination", "page range"),
-    "start_page": ("page start", "start page", "first page", "bp", "startpage"),
-    "end_page": ("page end", "end page", "last page", "ep", "endpage", "other pages"),
-    "doi": ("doi", "di", "digital object identifier"),
-    "abstract": ("abstract", "abstract note", "ab", "summary"),
-    "keywords": ("keywords", "author keywords", "author_keywords", "keyword", "subject terms", "subjects", "subject",
-                 "manual tags", "index keywords", "mesh terms", "de"),
-    "language": ("language", "language of original document", "language of article", "languages", "la"),
-    "type": ("type", "document type", "publication type", "item type", "ref type", "reference type", "dt"),
+                "journal name", "journaltitle", "journal.name", "pubtitle", "publication", "periodical full", "secondary title",
+                "booktitle", "book title", "proceedings title", "conference name", "anthology title", "container-title",
+                "container title", "venue", "publicationvenue.name", "source", "so", "book series title", "series"),
+    "volume": ("volume", "vol", "journal volume", "journal.volume", "vl"),
+    "issue": ("issue", "issue number", "journal issue", "journal.issue", "number", "no", "is"),
+    "pages": ("pages", "page", "pagination", "page range", "journal.pages", "page numbers"),
+    "start_page": ("page start", "start page", "first page", "bp", "startpage", "pagestart", "spage"),
+    "end_page": ("page end", "end page", "last page", "ep", "endpage", "pageend", "epage", "other pages"),
+    "article_number": ("art. no.", "article number", "article no.", "article no", "articlenumber", "ar"),
+    "doi": ("doi", "item doi", "externalids.doi", "digitalobjectidentifier", "doi link", "doi url", "di",
+            "digital object identifier"),
+    "abstract": ("abstract", "abstract note", "abstractnote", "abstract text", "ab", "summary"),
+    "keywords": ("keywords", "author keywords", "author_keywords", "keyword", "subject terms", "subjectterms", "subjects",
+                 "subject", "manual tags", "index keywords", "ieee terms", "index terms", "mesh terms", "mesh_terms", "de"),
+    "language": ("language", "language of original document", "language of article", "languages", "lang", "la"),
+    "type": ("type", "document type", "documenttype", "publication type", "publication_type", "publicationtypes",
+             "content type", "item type", "entrytype", "entry type", "ref type", "reference type", "source type",
+             "document identifier", "dt"),
     "url": ("url", "link", "links", "article url", "articleurl", "full text link", "external url", "source urls",
-            "persistent link to this record (permalink)", "permalink"),
-    "issn": ("issn", "issns", "issn/isbn", "eissn", "e-issn", "sn"),
-    "isbn": ("isbn", "isbns", "issn/isbn", "bn"),
+            "documenturl", "pdf link", "dimensions url", "persistent link to this record (permalink)", "permalink", "plink"),
+    "issn": ("issn", "issns", "issn/isbn", "eissn", "e-issn", "print issn", "electronic issn", "online issn", "issn (print)",
+             "issn (online)", "journal issn", "sn"),
+    "isbn": ("isbn", "isbns", "issn/isbn", "print isbn", "electronic isbn", "online isbn", "isbn (print)", "isbn (online)", "bn"),
     "publisher": ("publisher", "publisher name", "pu"),
     "citation": ("citation", "source", "bibliographic citation"),
 }
+#: Fields read from one column (the first filled one): two columns of one name holding such a
+#: field leave it undecided (an error); the others keep the values of every column.
+SINGLE_VALUED = ("title", "authors", "year", "journal", "volume", "issue", "pages", "start_page", "end_page",
+                 "article_number", "abstract", "language", "type", "publisher", "citation")
 
 
 @dataclass(frozen=True)
@@ -85,6 +104,8 @@ class Dialect:
     name: str
     markers: tuple[tuple[str, ...], ...]  # the header must hold every column of one of these sets
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the authors' names are written one after the other with no separator ("Jane DoeJohn Smith")
+    run_together_authors: bool = False
 
 
 DIALECTS: tuple[Dialect, ...] = (
@@ -187,6 +208,74 @@ DIALECTS: tuple[Dialect, ...] = (
         {"journal": ("source",), "url": ("articleurl",), "citation": ()},
     ),
     Dialect(
+        "SpringerLink",
+        (("item title", "content type"), ("item doi", "publication title")),
+        {
+            "title": ("item title",),
+            "authors": ("authors",),
+            "journal": ("publication title", "book series title"),
+            "volume": ("journal volume",),
+            "issue": ("journal issue",),
+            "doi": ("item doi",),
+            "year": ("publication year",),
+            "type": ("content type",),
+            "url": ("url",),
+            "citation": (),
+        },
+        run_together_authors=True,
+    ),
+    Dialect(
+        "IEEE Xplore",
+        (("document title", "ieee terms"), ("document title", "pdf link", "author affiliations")),
+        {
+            "title": ("document title",),
+            "journal": ("publication title",),
+            "keywords": ("author keywords", "ieee terms", "mesh_terms"),
+            "url": ("pdf link",),
+            "type": ("document identifier",),
+            "isbn": ("isbns",),
+            "citation": (),
+        },
+    ),
+    Dialect(
+        "Dimensions",
+        (("publication id", "dimensions url"), ("publication id", "pubyear", "source title")),
+        {
+            "journal": ("source title", "anthology title"),
+            "year": ("pubyear", "publication date"),
+            "type": ("publication type", "document type"),
+            "url": ("dimensions url", "source linkout"),
+            "citation": (),
+        },
+    ),
+    Dialect(
+        "ProQuest",
+        (("storeid",), ("pubtitle", "documenturl")),
+        {
+            "journal": ("pubtitle",),
+            "year": ("year", "pubdate"),
+            "type": ("documenttype", "document type"),
+            "keywords": ("subjectterms", "subject terms", "identifierkeywords", "classification"),
+            "url": ("documenturl", "findacopy"),
+            "doi": ("digitalobjectidentifier", "doi"),
+            "citation": (),
+        },
+    ),
+    Dialect(
+        "Semantic Scholar",
+        (("paperid", "venue"), ("paperid", "externalids.doi"), ("corpusid", "venue")),
+        {
+            "authors": ("authors.name", "authors"),
+            "journal": ("journal.name", "venue", "publicationvenue.name"),
+            "volume": ("journal.volume",),
+            "pages": ("journal.pages",),
+            "doi": ("externalids.doi", "doi"),
+            "type": ("publicationtypes",),
+            "year": ("year", "publicationdate"),
+            "citation": (),
+        },
+    ),
+    Dialect(
         "EBSCOhost",
         (("accession number", "subject terms"), ("an", "subject terms")),
         {"citation": ()},
@@ -199,7 +288,7 @@ _TITLE_COLUMNS = set(GENERIC_COLUMNS["title"]) | {c for d in DIALECTS for c in d
 @dataclass
 class Table:
     header: list[str]
-    rows: list[tuple[int, list[str]]]  # (line or sheet row where the row starts, cells)
+    rows: Iterable[tuple[int, list[str]]]  # (line or sheet row where the row starts, cells); may be iterated again
     header_line: int = 1
     warnings: list[str] = field(default_factory=list)
 
@@ -235,12 +324,40 @@ def is_wos_header(cells: Sequence[str]) -> bool:
 
 
 def read_delimited(text: str, path: Path, delimiter: str, *, quoting: int = csv.QUOTE_MINIMAL) -> Table:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting, strict=quoting != csv.QUOTE_NONE)
-    rows: list[tuple[int, list[str]]] = []
+    """The table of a delimited text; its rows after the header are read lazily (each time they
+    are iterated), so that a large export is never held as a list of rows."""
+    strict = quoting != csv.QUOTE_NONE
+    head: list[tuple[int, list[str]]] = []
+    for row in _delimited_rows(text, path, delimiter, quoting, strict):
+        head.append(row)
+        if len(head) >= 21:
+            break
+    table = _table(head, path)
+    skip = len(head) - len(table.rows)  # the rows up to the header
+    table.rows = _LazyRows(text, path, delimiter, quoting, strict, skip)
+    return table
+
+
+class _LazyRows:
+    """The rows of a delimited text after its first ``skip`` rows, parsed anew at each iteration."""
+
+    def __init__(self, text: str, path: Path, delimiter: str, quoting: int, strict: bool, skip: int) -> None:
+        self.args = (text, path, delimiter, quoting, strict)
+        self.skip = skip
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        rows = _delimited_rows(*self.args)
+        for _ in range(self.skip):
+            next(rows, None)
+        yield from rows
+
+
+def _delimited_rows(text: str, path: Path, delimiter: str, quoting: int, strict: bool) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting, strict=strict)
     line = 1
     try:
         for row in reader:
-            rows.append((line, row))
+            yield line, row
             line = reader.line_num + 1
     except csv.Error as error:
         raise ReviewError(
@@ -250,7 +367,6 @@ def read_delimited(text: str, path: Path, delimiter: str, *, quoting: int = csv.
             line=line,
             fix="check the quotes in that row (a quote inside a cell is written twice), or export the file again",
         ) from None
-    return _table(rows, path)
 
 
 def read_xlsx(data: bytes, path: Path) -> Table:
@@ -335,50 +451,131 @@ def _table(rows: list[tuple[int, list[str]]], path: Path) -> Table:
 # rows to records
 
 
-def table_records(table: Table, path: Path, warnings: list[str], *, wos: bool = False) -> tuple[list[ParsedRecord], str]:
-    """Every non-blank row as a record, and the name of the database whose layout it is ("" if generic)."""
+def table_records(table: Table, path: Path, warnings: list[str], *, wos: bool = False) -> tuple[Iterator[ParsedRecord], str]:
+    """Every non-blank row as a record (given out one by one), and the name of the database whose
+    layout it is ("" if generic).
+
+    A row holding more (or fewer) cells than the header has columns is put right by content
+    (see ``alignment``: what the columns hold is learnt from their names and from the first
+    rows of the right length), with a warning naming the column and the rows; a row the content
+    cannot place is an error. A last row cut short while the others are complete is a
+    truncated file (an error, raised once the rows are read)."""
     warnings.extend(table.warnings)
+    header = table.header
+    keys = [column_key(name) for name in header]
+    dialect = None if wos else detect_dialect(header)
+    mapping = None if wos else column_mapping(header, dialect)
+    if mapping is not None:
+        _check_repeated_columns(header, mapping, path, table.header_line)
+    return _records_of_rows(table, path, warnings, mapping, keys, dialect, wos), (
+        "Web of Science" if wos else (dialect.name if dialect else "")
+    )
+
+
+#: Rows of the right length read first to learn what each column holds.
+_LEARNING_ROWS = 2000
+
+
+def _records_of_rows(
+    table: Table, path: Path, warnings: list[str], mapping: Mapping | None, keys: list[str], dialect: Dialect | None, wos: bool
+) -> Iterator[ParsedRecord]:
     header = table.header
     width = len(header)
     names = [name if name else f"(column {i + 1})" for i, name in enumerate(header)]
-    dialect = None if wos else detect_dialect(header)
-    mapping = None if wos else column_mapping(header, dialect)
-    records: list[ParsedRecord] = []
+    run_together = bool(dialect and dialect.run_together_authors)
+    checks: list[Check | None] | None = None
+    moved: dict[str, list[int]] = {}
     short_rows: list[int] = []
+    last_line, count = 0, 0
     for line, cells in table.rows:
         if not any(cell.strip() for cell in cells):
             continue  # a blank line or an empty spreadsheet row is not a record
+        count, last_line = count + 1, line
+        columns: list[list[str]] | None = None
+        if len(cells) != width and checks is None:
+            checks = column_checks(keys, _full_rows(table, width))
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-            raise ReviewError(
-                f"the row has {len(cells)} cells but the header has {width} columns",
-                file=path,
-                line=line,
-                fix="check the row for a separator inside a cell that is not quoted",
-            )
-        if len(cells) < width:
+            columns = align_row(cells, checks, keys) if checks is not None else None
+            if columns is None:
+                raise ReviewError(
+                    f"the row has {len(cells)} cells but the header has {width} columns, and what the cells hold "
+                    "does not tell which column the extra cell belongs to",
+                    file=path,
+                    line=line,
+                    fix="check the row for a separator inside a cell that is not quoted (quote the cell), "
+                    "or add the missing column name to the header",
+                )
+            for index, values in enumerate(columns):
+                if len(values) > 1:
+                    moved.setdefault(names[index], []).append(line)
+        elif len(cells) < width:
             short_rows.append(line)
+            cells = place_missing_cells(cells, checks) if checks is not None else cells
         raw: Raw = {}
         for index, name in enumerate(names):
-            value = cells[index].strip() if index < len(cells) else ""
-            if not header[index] and not value:
+            if columns is not None:
+                values = [value.strip() for value in columns[index]]
+            else:
+                values = [cells[index].strip() if index < len(cells) else ""]
+            if not header[index] and not any(values):
                 continue
-            raw.setdefault(name, []).append(value)
-        fields = wos_fields(raw) if wos else mapped_fields(raw, mapping)  # type: ignore[arg-type]
-        records.append(ParsedRecord(fields, raw, line))
+            raw.setdefault(name, []).extend(values)
+        fields = wos_fields(raw) if wos else mapped_fields(raw, mapping, run_together_authors=run_together)  # type: ignore[arg-type]
+        yield ParsedRecord(fields, raw, line)
+    if short_rows == [last_line] and count > 1:
+        raise ReviewError(
+            f"the last row has fewer cells than the header has columns ({width}) while every other row is complete: "
+            "the file looks truncated",
+            file=path,
+            line=last_line,
+            fix="download the export again",
+        )
+    for name, lines in moved.items():
+        warnings.append(
+            f"{len(lines)} row(s) hold one cell more than the header names after the column '{name}' "
+            f"(rows starting on line {_lines(lines)}): the extra cell was kept as a second value of '{name}' "
+            "and the cells after it were read into the columns their content fits"
+        )
     if short_rows:
-        last_line = records[-1].line if records else 0
-        if short_rows == [last_line] and len(records) > 1:
-            raise ReviewError(
-                f"the last row has fewer cells than the header has columns ({width}) while every other row is complete: "
-                "the file looks truncated",
-                file=path,
-                line=last_line,
-                fix="download the export again",
-            )
         warnings.append(
             f"{len(short_rows)} row(s) have fewer cells than the header (first on line {short_rows[0]}); the missing cells were read as empty"
         )
-    return records, ("Web of Science" if wos else (dialect.name if dialect else ""))
+
+
+def _full_rows(table: Table, width: int) -> list[list[str]]:
+    """The first rows of the table holding as many cells as the header (read again from the start)."""
+    found: list[list[str]] = []
+    for seen, (_, cells) in enumerate(table.rows):
+        if len(cells) == width and any(cell.strip() for cell in cells):
+            found.append(cells)
+            if len(found) >= _LEARNING_ROWS:
+                break
+        if seen > 5 * _LEARNING_ROWS:
+            break
+    return found
+
+
+def _lines(lines: list[int], most: int = 10) -> str:
+    return ", ".join(str(n) for n in lines[:most]) + (f" and {len(lines) - most} more" if len(lines) > most else "")
+
+
+def _check_repeated_columns(header: Sequence[str], mapping: Mapping, path: Path, line: int) -> None:
+    """Two columns of one name holding a field read from one column: which one is meant is unknown."""
+    counts: dict[str, int] = {}
+    for name in header:
+        if name:
+            counts[name] = counts.get(name, 0) + 1
+    for field_name in SINGLE_VALUED:
+        for name in dict.fromkeys(mapping.get(field_name, ())):
+            if counts.get(name, 0) > 1:
+                raise ReviewError(
+                    f"the header has {counts[name]} columns named '{name}', which both hold the {field_name.replace('_', ' ')}: "
+                    "which one to read is not known",
+                    file=path,
+                    line=line,
+                    column=name,
+                    fix=f"rename or delete one of the '{name}' columns",
+                )
 
 
 def detect_dialect(header: Sequence[str]) -> Dialect | None:
@@ -423,7 +620,28 @@ def _all(raw: Raw, columns: list[str]) -> list[str]:
     return [value for name in columns for value in raw.get(name, ())]
 
 
-def mapped_fields(raw: Raw, mapping: Mapping) -> dict[str, str]:
+def split_run_together(text: str) -> list[str]:
+    """Names written one after the other with no separator ("Jane DoeJohn McDonald"): a new
+    name starts where a capital follows a lower-case letter, except inside Mc/Mac/De/Di/La/Le names."""
+    names: list[str] = []
+    start = 0
+    for match in _NAME_JOIN.finditer(text):
+        cut = match.start() + 1
+        word = text[start:cut].split()[-1] if text[start:cut].split() else ""
+        if word in _CAPITAL_INSIDE:
+            continue
+        names.append(text[start:cut])
+        start = cut
+    names.append(text[start:])
+    return [name.strip() for name in names if name.strip()]
+
+
+_NAME_JOIN = re.compile(r"[a-z\u00df-\u00ff.](?=[A-Z\u00c0-\u00de][a-z\u00df-\u00ff])")
+_CAPITAL_INSIDE = {"Mc", "Mac", "De", "Di", "Da", "La", "Le", "Van", "Von", "Du", "Fitz", "O'"}
+
+
+def mapped_fields(raw: Raw, mapping: Mapping, *, run_together_authors: bool = False) -> dict[str, str]:
+    authors = _get(raw, mapping["authors"])
     citation = parse_citation(_get(raw, mapping["citation"])) if mapping["citation"] else {}
     pages = _get(raw, mapping["pages"])
     urls = _all(raw, mapping["url"])
@@ -431,13 +649,16 @@ def mapped_fields(raw: Raw, mapping: Mapping) -> dict[str, str]:
     isbn_values = _all(raw, mapping["isbn"])
     return {
         "title": clean_text(_get(raw, mapping["title"])),
-        "authors": join_authors(split_author_list(_get(raw, mapping["authors"]))),
+        "authors": join_authors(
+            split_run_together(authors) if run_together_authors and not re.search(r"[;|]", authors) else split_author_list(authors)
+        ),
         "year": normalise_year(_get(raw, mapping["year"])) or citation.get("year", ""),
         "journal": clean_text(_get(raw, mapping["journal"]) or citation.get("journal", "")),
         "volume": clean_text(_get(raw, mapping["volume"]) or citation.get("volume", "")),
         "issue": clean_text(_get(raw, mapping["issue"]) or citation.get("issue", "")),
         "pages": (normalise_pages(pages) if pages else join_pages(_get(raw, mapping["start_page"]), _get(raw, mapping["end_page"])))
-        or citation.get("pages", ""),
+        or citation.get("pages", "")
+        or clean_text(_get(raw, mapping["article_number"])),
         "doi": first_doi(_all(raw, mapping["doi"]), urls, _all(raw, mapping["citation"])),
         "abstract": clean_text(_get(raw, mapping["abstract"])),
         "keywords": join_list(split_values(_all(raw, mapping["keywords"]), ";|\n")),

@@ -10,6 +10,7 @@ rispy's reader fails on the newer tags (WE, C3, Z-tags...).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import ReviewError
@@ -46,8 +47,12 @@ def count_wos_records(text: str) -> int:
 
 
 def parse_wos(text: str, path: Path, warnings: list[str] | None = None) -> list[ParsedRecord]:
+    return list(iter_wos(text, path, warnings))
+
+
+def iter_wos(text: str, path: Path, warnings: list[str] | None = None) -> Iterator[ParsedRecord]:
+    """The records one by one, as each is complete; the warnings once the text is read to its end."""
     warnings = warnings if warnings is not None else []
-    records: list[ParsedRecord] = []
     raw: Raw | None = None
     start_line = 0
     last_values: list[str] | None = None
@@ -76,7 +81,7 @@ def parse_wos(text: str, path: Path, warnings: list[str] | None = None) -> list[
         if tag == "PT":
             if raw is not None:
                 unended.append(start_line)
-                records.append(ParsedRecord(wos_fields(raw), raw, start_line))
+                yield ParsedRecord(wos_fields(raw), raw, start_line)
             raw, start_line = {"PT": [value]}, number
             last_values = raw["PT"]
             continue
@@ -95,7 +100,7 @@ def parse_wos(text: str, path: Path, warnings: list[str] | None = None) -> list[
                 fix="add the record's 'PT' line, or export the file again",
             )
         if tag == "ER":
-            records.append(ParsedRecord(wos_fields(raw), raw, start_line))
+            yield ParsedRecord(wos_fields(raw), raw, start_line)
             ended += 1
             raw, last_values = None, None
             continue
@@ -121,7 +126,6 @@ def parse_wos(text: str, path: Path, warnings: list[str] | None = None) -> list[
         warnings.append("the file has no end line 'EF': check that the download is complete")
     if outside:
         warnings.append(outside_lines_warning(outside))
-    return records
 
 
 

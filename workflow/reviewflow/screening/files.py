@@ -22,11 +22,12 @@ from typing import Any
 import pandas as pd
 from rapidfuzz.distance import Levenshtein
 
-from ..csvio import ROW, parse_sheet_date, read_people_csv
+from ..csvio import ROW, parse_sheet_date, read_input_bytes, read_people_csv
 from ..errors import ReviewError, ReviewErrors
 from ..paths import ReviewPaths
 from .tablerows import iter_rows
 from .units import Units
+from .workbooks import compare_workbook, workbook_beside
 from .vocabulary import (
     ADJUDICATION,
     Criteria,
@@ -166,12 +167,24 @@ def read_decisions(paths: ReviewPaths, config: dict[str, Any], units: Units) -> 
     rows: list[dict[str, Any]] = []
     orphans: list[dict[str, Any]] = []
     undecided: dict[str, int] = {}
+    workbook_notes: list[str] = []
+    for stage in config["stages"]:
+        for reviewer in [*stage["reviewers"], ADJUDICATION]:
+            where = paths.adjudication_file(stage["name"]) if reviewer == ADJUDICATION else paths.decision_file(stage["name"], reviewer)
+            if where.is_dir():
+                errors.append(ReviewError("this is a folder, not a decision file", file=where,
+                                          fix=f"move the folder away; {reviewer}'s decisions go in the CSV file {where.name}"))
     for stage in config["stages"]:
         full_text = bool(stage.get("full_text"))
         for reviewer, path in stage_files(paths, stage):
-            if not path.read_bytes().strip().removeprefix(codecs.BOM_UTF8).strip():
+            if not read_input_bytes(path, "decision file").strip().removeprefix(codecs.BOM_UTF8).strip():
                 continue  # an empty file, created to be filled later: no decisions yet
             frame = _rename_aliases(read_people_csv(path, what="decision file", fix=FIX_COLUMNS), path)
+            workbook_error, workbook_note = compare_workbook(path, frame, synonyms, _rename_aliases)
+            if workbook_error is not None:
+                errors.append(workbook_error)
+            elif workbook_note:
+                workbook_notes.append(workbook_note)
             seen: dict[str, dict[str, Any]] = {}
             for row in iter_rows(frame):
                 number = int(row[ROW])
@@ -252,7 +265,8 @@ def read_decisions(paths: ReviewPaths, config: dict[str, Any], units: Units) -> 
                 rows.append(entry)
     if errors:
         raise ReviewErrors(errors, "the decision files have problems")
-    warnings = unexpected_files(paths, config)
+    beside = {str(workbook_beside(path)) for stage in config["stages"] for _, path in stage_files(paths, stage)}
+    warnings = [*workbook_notes, *(note for note in unexpected_files(paths, config) if note.split(": ", 1)[0] not in beside)]
     if orphans:
         warnings.append(
             f"{len(orphans)} decision(s) name records that are no longer in the searches (an export was removed or "
