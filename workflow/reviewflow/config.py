@@ -196,7 +196,19 @@ def consistency_errors(config: dict[str, Any], file: str | Path) -> list[ReviewE
             errors.append(
                 ReviewError(f"key 'report.figures[{index}].table': no table is named '{figure['table']}'", file=file)
             )
-    return errors
+    return errors + version_errors(config, file)
+
+
+def version_errors(config: dict[str, Any], file: str | Path) -> list[ReviewError]:
+    """Published counts keyed by version must match what the config marks (see versions.py)."""
+    expected = config.get("expected_counts") or {}
+    keyed = any(isinstance(v, dict) for v in expected.values())
+    if keyed and expected.get("previous") and not config["review"].get("previous_version"):
+        return [ReviewError("key 'expected_counts.previous': published counts of a previous version, but the config "
+                            "marks no previous version", file=file,
+                            fix="mark it under review.previous_version (last_round: N or ledger: FILE), or put the counts "
+                                "under expected_counts.current")]
+    return []
 
 
 def check_config(config: Any, file: str | Path = CONFIG_PATH) -> dict[str, Any]:

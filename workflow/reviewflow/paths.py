@@ -108,6 +108,11 @@ class ReviewPaths:
         return self.processed / "counts.json"
 
     @property
+    def previous_counts(self) -> Path:
+        """The previous version's counts, re-derived from its records ({} when no previous version is marked)."""
+        return self.processed / "counts_previous.json"
+
+    @property
     def prisma_csv(self) -> Path:
         return self.processed / "prisma" / "PRISMA.csv"
 

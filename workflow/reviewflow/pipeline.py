@@ -36,12 +36,22 @@ class Derived:
     outcomes: pd.DataFrame
     ledger: pd.DataFrame
     counts: dict[str, Any]
+    previous_counts: dict[str, Any]
 
 
 def previous_ledger(paths: ReviewPaths, config: dict[str, Any]) -> pd.DataFrame | None:
     """The frozen ledger of the previous version of the review, when the config names one."""
     marker = config["review"].get("previous_version") or {}
     return read_table(paths.root / marker["ledger"]) if "ledger" in marker else None
+
+
+def previous_counts(paths: ReviewPaths, config: dict[str, Any], records: pd.DataFrame, clusters: pd.DataFrame,
+                    outcomes: pd.DataFrame) -> dict[str, Any]:
+    """The previous version's counts from its records and today's decisions ({} when none is marked)."""
+    from .versions import previous_version_counts
+
+    return previous_version_counts(config, records, clusters, outcomes, previous_ledger(paths, config),
+                                   lambda name: read_table(paths.root / name))
 
 
 def duplicate_overrides(paths: ReviewPaths, records: pd.DataFrame) -> pd.DataFrame | None:
@@ -62,4 +72,5 @@ def derive(root: str | Path) -> Derived:
     decisions = read_decisions(paths, config, units)
     outcomes = resolve(config, units, decisions.table).outcomes
     ledger = build_ledger(config, records, clusters, outcomes, previous_ledger(paths, config))
-    return Derived(config, records, import_report, clusters, decisions, outcomes, ledger, compute_counts(config, ledger))
+    return Derived(config, records, import_report, clusters, decisions, outcomes, ledger, compute_counts(config, ledger),
+                   previous_counts(paths, config, records, clusters, outcomes))

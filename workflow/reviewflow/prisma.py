@@ -82,20 +82,37 @@ def full_text_stage(config: dict[str, Any]) -> dict[str, Any] | None:
     return stages[-1] if stages else None
 
 
+def search_round_counts(all_records: pd.DataFrame, counted: pd.DataFrame, update: bool) -> dict[str, int]:
+    """Search rounds (distinct round numbers of the search log) whose records the counts cover.
+
+    ``search_rounds`` counts the rounds of database and register searches,
+    ``other_search_rounds`` those of other methods (websites, organisations,
+    citations). An update covers its new records only, so these are the
+    update's own rounds; ``total_search_rounds`` and ``total_other_search_rounds``
+    count the rounds of every version.
+    """
+    def rounds(frame: pd.DataFrame, databases: bool) -> int:
+        return int(frame.loc[(frame["lane"] == "databases") == databases, "round"].nunique())
+
+    counts = {"search_rounds": rounds(counted, True), "other_search_rounds": rounds(counted, False)}
+    if update:
+        counts["total_search_rounds"] = rounds(all_records, True)
+        counts["total_other_search_rounds"] = rounds(all_records, False)
+    return counts
+
+
 def compute_counts(config: dict[str, Any], ledger: pd.DataFrame) -> dict[str, Any]:
     """The flat counts object of ``counts.json``."""
     labels = {c["code"]: c.get("label") or c["text"] for c in config["criteria"]["exclusion"]}
     counts: dict[str, Any] = {}
     all_records = ledger
-    in_databases = all_records["lane"] == "databases"
-    counts["search_rounds"] = int(all_records.loc[in_databases, "round"].nunique())
-    counts["other_search_rounds"] = int(all_records.loc[~in_databases, "round"].nunique())
-    counts["search_files"] = int(all_records["source_file"].nunique())
-    counts["records_imported"] = len(all_records)
     # an update counts identification, screening and eligibility for the new records only
     update = is_update(config, all_records)
     ledger = all_records[all_records["version"] == "new"] if update else all_records
     db_lane = ledger["lane"] == "databases"
+    counts.update(search_round_counts(all_records, ledger, update))
+    counts["search_files"] = int(all_records["source_file"].nunique())
+    counts["records_imported"] = len(all_records)
     if update:
         counts["new_search_rounds"] = int(ledger["round"].nunique())
         counts["records_previous_version"] = len(all_records) - len(ledger)

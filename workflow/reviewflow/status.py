@@ -96,6 +96,31 @@ def next_steps(paths: ReviewPaths, summary: dict[str, Any]) -> list[str]:
     return todo
 
 
+def version_lines(paths: ReviewPaths, config: dict[str, Any], counts: dict[str, Any]) -> list[str]:
+    """For an update: the previous version reproduced (n of n published counts) and the update's new counts."""
+    from .versions import Comparison, describe_version, previous_marker, published_counts
+
+    published = published_counts(config)
+    lines = []
+    if previous_marker(config):
+        earlier = json.loads(paths.previous_counts.read_text(encoding="utf-8")) if paths.previous_counts.is_file() else {}
+        check = Comparison(published["previous"], earlier)
+        reproduced = check.summary() if check.published else "no published counts given (expected_counts)"
+        lines.append(f"{describe_version(config)}: {reproduced}; {earlier.get('new_studies', '?')} studies included, "
+                     f"{earlier.get('search_rounds', '?')} search rounds")
+        if check.wrong:
+            lines.append("  not reproduced: " + ", ".join(f"{k} {earlier.get(k)} (published {check.published[k]})" for k in check.wrong))
+        lines.append(
+            f"this update: {_plural(counts.get('search_rounds', 0), 'new search round')}, "
+            f"{_plural(counts.get('database_results', 0) + counts.get('register_results', 0), 'new record')} from databases and registers, "
+            f"{counts.get('records_screened', 0)} new works for screening, {counts.get('new_studies', 0)} new studies "
+            f"({counts.get('new_reports', 0)} reports); {counts.get('total_studies', 0)} studies in total"
+        )
+    if published["current"]:
+        lines.append(f"this version: {Comparison(published['current'], counts).summary()}")
+    return lines
+
+
 def status_text(paths: ReviewPaths, config: dict[str, Any]) -> str:
     if not paths.screening_summary.is_file():
         return "status: nothing screened yet; run the pipeline (snakemake --cores 2)"
@@ -104,6 +129,7 @@ def status_text(paths: ReviewPaths, config: dict[str, Any]) -> str:
     if paths.counts.is_file():
         counts = json.loads(paths.counts.read_text(encoding="utf-8"))
         lines.append(f"included: {counts['new_studies']} studies; works still pending: {counts['pending']}")
+        lines += version_lines(paths, config, counts)
     todo = next_steps(paths, summary)
     lines += ["next:", *todo] if todo else ["next: nothing is pending"]
     return "\n".join(lines)

@@ -4,7 +4,10 @@
 with ``counts.json`` and ``PRISMA.csv``, checks the PRISMA 2020 arithmetic,
 checks that the ledger and the import report account for every record read,
 and compares the counts with the numbers the review has published
-(``expected_counts`` in the config), when it declares them.
+(``expected_counts`` in the config), when it declares them. For an update,
+those are the previous version's published counts, checked against the
+previous version rebuilt from its records (and against its frozen ledger);
+the update's own published counts are ``expected_counts.current``.
 """
 
 from __future__ import annotations
@@ -85,13 +88,50 @@ def verify_review(paths: ReviewPaths, config: dict[str, Any]) -> tuple[list[str]
     else:
         problems.append(f"missing output {paths.flow_diagram}: run the pipeline first (snakemake --cores 2)")
 
-    expected = config.get("expected_counts", {})
-    wrong = [
-        f"{key}: the review reports {value}, but the ledger gives {derived.get(key)}"
-        for key, value in expected.items()
-        if derived.get(key) != value
-    ]
-    problems += wrong
-    if expected and not wrong:
-        passed.append(f"the {len(expected)} published counts of the review are reproduced")
+    version_problems, version_passed = verify_versions(paths, config, records, clusters, derived)
+    return problems + version_problems, passed + version_passed
+
+
+def verify_versions(
+    paths: ReviewPaths, config: dict[str, Any], records: Any, clusters: Any, derived: dict[str, Any]
+) -> tuple[list[str], list[str]]:
+    """The published counts of each version: the previous version's from its records (and its frozen ledger), this one's."""
+    from .pipeline import previous_counts, previous_ledger
+    from .versions import Comparison, describe_version, frozen_counts, previous_marker, published_counts
+
+    problems: list[str] = []
+    passed: list[str] = []
+    published = published_counts(config)
+    current = Comparison(published["current"], derived)
+    problems += [f"{key}: the review reports {current.published[key]}, but the ledger gives {derived.get(key)}"
+                 for key in current.wrong]
+    if current.published and not current.wrong:
+        passed.append(f"this version: the {len(current.published)} published counts of the review are reproduced")
+    if not previous_marker(config):
+        return problems, passed
+
+    records = records.copy()
+    records["round"] = records["round"].astype(int)
+    outcomes = read_table(paths.screening / "outcomes.csv")
+    earlier = previous_counts(paths, config, records, clusters, outcomes)
+    written = json.loads(paths.previous_counts.read_text(encoding="utf-8")) if paths.previous_counts.is_file() else None
+    if written != earlier:
+        problems.append(f"{paths.previous_counts} differs from the previous version's counts derived from its records: "
+                        "rerun the pipeline (snakemake --cores 2)")
+    what = describe_version(config)
+    previous = Comparison(published["previous"], earlier)
+    for key in previous.wrong:
+        problems.append(f"{key}: {what} published {previous.published[key]}, but its records give {earlier.get(key)} "
+                        "with today's decisions (see data/processed/report/changes.md for the decisions that differ)")
+    if previous.published and not previous.wrong:
+        passed.append(f"{what}: its {len(previous.published)} published counts are reproduced from its records "
+                      f"({previous.summary()})")
+    frozen = previous_ledger(paths, config)
+    if frozen is not None and previous.published:
+        kept = Comparison(previous.published, frozen_counts(config, frozen))
+        for key in kept.wrong:
+            problems.append(f"{key}: {what} published {kept.published[key]}, but the frozen ledger gives "
+                            f"{kept.derived.get(key)}: is it the ledger of the published version?")
+        if not kept.wrong:
+            passed.append(f"the frozen ledger {previous_marker(config)['ledger']} gives the same {len(kept.published)} published counts")
     return problems, passed

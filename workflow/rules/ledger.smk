@@ -4,10 +4,11 @@ rule ledger:
         records=P.records,
         clusters=P.clusters,
         outcomes=P.screening / "outcomes.csv",
-        previous_ledger=previous_ledger(),
+        previous_ledger=frozen_ledgers(),
     output:
         ledger=P.ledger,
         counts=P.counts,
+        previous_counts=P.previous_counts,
         prisma=P.prisma_csv,
         flow_diagram=P.flow_diagram,
     log:

@@ -6,6 +6,9 @@ VERIFY_INPUTS = dict(
     clusters=P.clusters,
     ledger=P.ledger,
     counts=P.counts,
+    previous_counts=P.previous_counts,
+    outcomes=P.screening / "outcomes.csv",
+    previous_ledger=frozen_ledgers(),
     prisma=P.prisma_csv,
     flow_diagram=P.flow_diagram,
 )
