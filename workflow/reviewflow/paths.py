@@ -71,6 +71,16 @@ class ReviewPaths:
         return self.dedupe / "sources.csv"
 
     @property
+    def related(self) -> Path:
+        """Candidate links between works that may be reports of one study."""
+        return self.dedupe / "related.csv"
+
+    @property
+    def study_decisions(self) -> Path:
+        """People's verdicts on reports of one study."""
+        return self.decisions / "studies.csv"
+
+    @property
     def dedupe_review(self) -> Path:
         return self.dedupe / "review.csv"
 

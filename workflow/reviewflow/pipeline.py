@@ -46,12 +46,22 @@ def previous_ledger(paths: ReviewPaths, config: dict[str, Any]) -> pd.DataFrame 
 
 
 def previous_counts(paths: ReviewPaths, config: dict[str, Any], records: pd.DataFrame, clusters: pd.DataFrame,
-                    outcomes: pd.DataFrame) -> dict[str, Any]:
+                    outcomes: pd.DataFrame, studies: dict[str, str] | None = None) -> dict[str, Any]:
     """The previous version's counts from its records and today's decisions ({} when none is marked)."""
     from .versions import previous_version_counts
 
     return previous_version_counts(config, records, clusters, outcomes, previous_ledger(paths, config),
-                                   lambda name: read_table(paths.root / name))
+                                   lambda name: read_table(paths.root / name), studies)
+
+
+def study_links(paths: ReviewPaths, records: pd.DataFrame, clusters: pd.DataFrame) -> dict[str, str]:
+    """cluster_id -> study_id from people's links in data/raw/decisions/studies.csv ({} when there are none)."""
+    from .dedupe.related import read_study_links, study_ids
+
+    if not paths.study_decisions.is_file():
+        return {}
+    links = read_study_links(paths.study_decisions, records["record_id"])
+    return study_ids(clusters, links, paths.study_decisions)
 
 
 def duplicate_overrides(paths: ReviewPaths, records: pd.DataFrame) -> pd.DataFrame | None:
@@ -71,6 +81,7 @@ def derive(root: str | Path) -> Derived:
     units = Units.build(records, clusters)
     decisions = read_decisions(paths, config, units)
     outcomes = resolve(config, units, decisions.table).outcomes
-    ledger = build_ledger(config, records, clusters, outcomes, previous_ledger(paths, config))
+    studies = study_links(paths, records, clusters)
+    ledger = build_ledger(config, records, clusters, outcomes, previous_ledger(paths, config), studies)
     return Derived(config, records, import_report, clusters, decisions, outcomes, ledger, compute_counts(config, ledger),
-                   previous_counts(paths, config, records, clusters, outcomes))
+                   previous_counts(paths, config, records, clusters, outcomes, studies))

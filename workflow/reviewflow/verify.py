@@ -88,15 +88,40 @@ def verify_review(paths: ReviewPaths, config: dict[str, Any]) -> tuple[list[str]
     else:
         problems.append(f"missing output {paths.flow_diagram}: run the pipeline first (snakemake --cores 2)")
 
+    study_problems, study_passed = verify_studies(paths, records, clusters, ledger, derived)
     version_problems, version_passed = verify_versions(paths, config, records, clusters, derived)
-    return problems + version_problems, passed + version_passed
+    return problems + study_problems + version_problems, passed + study_passed + version_passed
+
+
+def verify_studies(paths: ReviewPaths, records: Any, clusters: Any, ledger: Any, derived: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The ledger's studies are those people's links give; each included report belongs to a counted study."""
+    from .ledger import study_column
+    from .pipeline import study_links
+
+    problems: list[str] = []
+    studies = study_links(paths, records, clusters)
+    expected = ledger["cluster_id"].map(lambda c: studies.get(c, c))
+    wrong = ledger.loc[study_column(ledger) != expected, "record_id"].tolist()
+    if wrong:
+        problems.append(f"ledger.csv gives {len(wrong)} records another study than {paths.study_decisions} does "
+                        f"(first: {wrong[0]}): rerun the pipeline")
+    c = derived
+    if c["new_reports"] < c["new_studies"] or c["total_reports"] < c["total_studies"]:
+        problems.append(f"there are fewer reports than studies ({c['new_reports']} reports of {c['new_studies']} new studies)")
+    if not problems:
+        linked = len(set(studies)) - len(set(studies.values()))
+        passed = [f"studies and reports: {c['new_studies']} new studies with {c['new_reports']} reports"
+                  + (f" ({linked} works are further reports of a study, from {paths.study_decisions})" if linked else "")
+                  + "; every included report belongs to a counted study"]
+        return problems, passed
+    return problems, []
 
 
 def verify_versions(
     paths: ReviewPaths, config: dict[str, Any], records: Any, clusters: Any, derived: dict[str, Any]
 ) -> tuple[list[str], list[str]]:
     """The published counts of each version: the previous version's from its records (and its frozen ledger), this one's."""
-    from .pipeline import previous_counts, previous_ledger
+    from .pipeline import previous_counts, previous_ledger, study_links
     from .versions import Comparison, describe_version, frozen_counts, previous_marker, published_counts
 
     problems: list[str] = []
@@ -113,7 +138,7 @@ def verify_versions(
     records = records.copy()
     records["round"] = records["round"].astype(int)
     outcomes = read_table(paths.screening / "outcomes.csv")
-    earlier = previous_counts(paths, config, records, clusters, outcomes)
+    earlier = previous_counts(paths, config, records, clusters, outcomes, study_links(paths, records, clusters))
     written = json.loads(paths.previous_counts.read_text(encoding="utf-8")) if paths.previous_counts.is_file() else None
     if written != earlier:
         problems.append(f"{paths.previous_counts} differs from the previous version's counts derived from its records: "

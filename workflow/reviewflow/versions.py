@@ -60,6 +60,7 @@ def previous_version_ledger(
     outcomes: pd.DataFrame,
     previous_ledger: pd.DataFrame | None,
     read_ledger: Callable[[str], pd.DataFrame] | None = None,
+    studies: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """The previous version's config and ledger, rebuilt from its records with today's decisions.
 
@@ -90,7 +91,7 @@ def previous_version_ledger(
     mine = records["record_id"].isin(ids)
     earlier_records = records[mine].reset_index(drop=True)
     earlier_clusters = clusters[clusters["record_id"].isin(ids)].reset_index(drop=True)
-    return earlier_config, build_ledger(earlier_config, earlier_records, earlier_clusters, outcomes, inner_ledger)
+    return earlier_config, build_ledger(earlier_config, earlier_records, earlier_clusters, outcomes, inner_ledger, studies)
 
 
 def previous_version_counts(
@@ -100,13 +101,15 @@ def previous_version_counts(
     outcomes: pd.DataFrame,
     previous_ledger: pd.DataFrame | None,
     read_ledger: Callable[[str], pd.DataFrame] | None = None,
+    studies: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The counts of the previous version as its records and today's decisions give them ({} when none is marked)."""
     from .prisma import compute_counts
 
     if not previous_marker(config):
         return {}
-    earlier_config, earlier = previous_version_ledger(config, records, clusters, outcomes, previous_ledger, read_ledger)
+    earlier_config, earlier = previous_version_ledger(config, records, clusters, outcomes, previous_ledger, read_ledger,
+                                                      studies)
     return compute_counts(earlier_config, earlier)
 
 

@@ -5,6 +5,7 @@ rule ledger:
         clusters=P.clusters,
         outcomes=P.screening / "outcomes.csv",
         previous_ledger=frozen_ledgers(),
+        studies=optional(P.study_decisions),
     output:
         ledger=P.ledger,
         counts=P.counts,
