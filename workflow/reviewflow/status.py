@@ -89,11 +89,26 @@ def next_steps(paths: ReviewPaths, summary: dict[str, Any]) -> list[str]:
     for file, rows in summary["undecided_rows"].items():
         todo.append(f"- {file} has {_plural(rows, 'row')} with no decision yet")
     todo += [f"- warning: {w}" for w in summary["warnings"] if "no longer in the searches" not in w]
+    todo += study_link_steps(paths)
     coding = _rows(paths.processed / "evidence_log_todo.csv")
     if coding:
         todo.append(f"- {len(coding)} included studies need coding: copy their rows from "
                     f"{paths.processed / 'evidence_log_todo.csv'} into {paths.evidence_log}")
     return todo
+
+
+def study_link_steps(paths: ReviewPaths) -> list[str]:
+    """Candidate links of reports of one study (dedupe/related.csv) that studies.csv does not decide yet."""
+    candidates = _rows(paths.related)
+    if not candidates:
+        return []
+    decided = {frozenset((r.get("record_id_a", "").strip(), r.get("record_id_b", "").strip()))
+               for r in _rows(paths.study_decisions) if (r.get("verdict") or "").strip()}
+    open_pairs = [r for r in candidates if frozenset((r["record_id_a"], r["record_id_b"])) not in decided]
+    if not open_pairs:
+        return []
+    return [f"- {_plural(len(open_pairs), 'pair')} of works may be reports of one study: copy the rows of {paths.related} "
+            f"you confirm into {paths.study_decisions} with verdict same (or different)"]
 
 
 def version_lines(paths: ReviewPaths, config: dict[str, Any], counts: dict[str, Any]) -> list[str]:
@@ -128,7 +143,8 @@ def status_text(paths: ReviewPaths, config: dict[str, Any]) -> str:
     lines = ["review status", *stage_lines(summary)]
     if paths.counts.is_file():
         counts = json.loads(paths.counts.read_text(encoding="utf-8"))
-        lines.append(f"included: {counts['new_studies']} studies; works still pending: {counts['pending']}")
+        reports = f" ({counts['new_reports']} reports)" if counts.get("new_reports", counts["new_studies"]) != counts["new_studies"] else ""
+        lines.append(f"included: {counts['new_studies']} studies{reports}; works still pending: {counts['pending']}")
         lines += version_lines(paths, config, counts)
     todo = next_steps(paths, summary)
     lines += ["next:", *todo] if todo else ["next: nothing is pending"]

@@ -31,6 +31,7 @@ verdict.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,7 +41,17 @@ from rapidfuzz import fuzz
 
 from ..csvio import ROW, read_people_csv
 from ..errors import ReviewError, ReviewErrors
-from .normalise import author_keys, doi_key, publication_kind, registry_ids, title_forms, year_number
+from .normalise import (
+    PREPRINT_DOI_PREFIXES,
+    REGISTRY_HOSTS,
+    author_keys,
+    doi_key,
+    publication_kind,
+    registry_ids,
+    title_forms,
+    year_number,
+)
+from .overrides import check_overrides
 
 RELATED_COLUMNS = (
     "record_id_a",
@@ -59,7 +70,6 @@ RELATED_COLUMNS = (
     "cluster_id_b",
 )
 STUDY_COLUMNS = ("record_id_a", "record_id_b", "verdict", "note")
-STUDY_VERDICTS = ("same", "different")
 STUDY_FIX = (
     "one row per pair: record_id_a, record_id_b, verdict (same: reports of one study; different), note; "
     "copy the ids from data/processed/dedupe/related.csv"
@@ -77,18 +87,37 @@ STAR_ABOVE = 6
 _WORD = re.compile(r"[a-z0-9]+")
 #: "ISRCTN 12345678", "NCT: 01234567", "CRD 42019..." as people write them, joined to the form registries print
 _SPACED_ID = re.compile(r"\b(NCT|ISRCTN|ACTRN|DRKS|PACTR|CRD|UMIN|KCT|TCTR)[\s:#-]{1,3}(?=\d)", re.IGNORECASE)
+#: Substrings one of which every registration the shared pattern reads contains ("CTR": ACTRN, ChiCTR, CTRI, EUCTR,
+#: PACTR, SLCTR, TCTR; "RCT": IRCT, ISRCTN); a record with none of them names no registration.
+_ID_PREFIXES = ("CTR", "RCT", "NCT", "nct", "CRD", "udra", "UDRA", "DRKS", "UMIN", "JPRN", "NTR", "KCT", "NL")
 #: A EudraCT number after the word (the shared pattern reads one followed by it)
 _EUDRACT = re.compile(r"eudract\D{0,30}?(\d{4}-\d{6}-\d{2})", re.IGNORECASE)
 _ABSTRACT_SOURCE = re.compile(r"\b(?:abstracts?|proceedings|conference|congress|symposium|annual meeting|scientific meeting)\b",
                               re.IGNORECASE)
 
 
-def _kind(row: dict[str, str]) -> str:
-    """preprint, conference (an abstract or paper of a meeting), registry, or "" for any other work."""
-    kind = publication_kind(row["type"].strip().lower(), row["journal"], row["publisher"], doi_key(row["doi"]), row["url"])
-    if kind in ("preprint", "registry"):
-        return kind
-    if kind == "conference" or _ABSTRACT_SOURCE.search(row["journal"] or "") or "abstract" in row["type"].lower():
+def _kinds(frame: pd.DataFrame) -> list[str]:
+    """Each record: preprint, conference (an abstract or paper of a meeting), registry, or "" for any other work.
+
+    ``publication_kind`` decides, once per distinct type, source and publisher;
+    the DOI prefix and the web address, which it reads too, are checked on the
+    whole columns at once.
+    """
+    sources = list(zip(frame["type"].tolist(), frame["journal"].tolist(), frame["publisher"].tolist(), strict=True))
+    kind_of_source = {key: _source_kind(*key) for key in set(sources)}
+    kinds = [kind_of_source[key] for key in sources]
+    doi = frame["doi"].str.strip().str.lower().str.replace(r"^(?:https?://)?(?:dx\.)?doi\.org/|^doi:\s*", "", regex=True)
+    preprint = doi.str.startswith(PREPRINT_DOI_PREFIXES).tolist()
+    url = frame["url"].str.lower()
+    registry = url.str.contains("|".join(re.escape(h) for h in REGISTRY_HOSTS), regex=True).tolist() if len(url) else []
+    return ["registry" if r else "preprint" if p else k for k, p, r in zip(kinds, preprint, registry, strict=True)]
+
+
+def _source_kind(kind: str, journal: str, publisher: str) -> str:
+    found = publication_kind(kind.strip().lower(), journal, publisher, "", "")
+    if found in ("preprint", "registry"):
+        return found
+    if found == "conference" or _ABSTRACT_SOURCE.search(journal or "") or "abstract" in kind.lower():
         return "conference"
     return ""
 
@@ -100,10 +129,32 @@ def _describe(kind: str, row: dict[str, str]) -> str:
     return f"{what} ({source}{', DOI ' + doi if doi else ''})"
 
 
+def _mentioning(texts: list[str], substrings: tuple[str, ...]) -> list[int]:
+    """Positions of the texts that hold any of the substrings, in order.
+
+    One search of each substring through all the texts joined (instead of
+    every substring in every text): most records name no registration.
+    """
+    import bisect
+
+    joined = "\x00".join(texts)
+    starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    found: set[int] = set()
+    for substring in substrings:
+        at = joined.find(substring)
+        while at != -1:
+            i = bisect.bisect_right(starts, at) - 1
+            found.add(i)
+            at = joined.find(substring, starts[i + 1] if i + 1 < len(starts) else len(joined))
+    return sorted(found)
+
+
 def registrations(*texts: str) -> set[str]:
     """Trial and review registrations named in the texts (NCT04123456, ISRCTN12345678, EUCTR2015-001234-56, ...)."""
     text = " ".join(t for t in texts if t)
-    if "ISRCTN " in text.upper() or _SPACED_ID.search(text):
+    if not any(prefix in text for prefix in _ID_PREFIXES):  # plain substring tests: far quicker than any pattern
+        return set()
+    if _SPACED_ID.search(text):
         text = _SPACED_ID.sub(lambda m: m.group(1), text)
     found = set(registry_ids(text))
     if "eudract" in text.lower():
@@ -118,23 +169,30 @@ def find_related(records: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
     cluster_of = dict(zip(clusters["record_id"], clusters["cluster_id"], strict=True))
     fields = ["record_id", "title", "authors", "year", "journal", "doi", "abstract", "keywords", "type", "url",
               "publisher", "database", "raw"]
-    rows = records[[f for f in fields if f in records.columns]].fillna("").astype(str).to_dict("records")
-    for row in rows:
-        for f in fields:
-            row.setdefault(f, "")
+    frame = pd.DataFrame({f: records[f].fillna("").astype(str) if f in records else "" for f in fields}, index=records.index)
+    columns = {f: frame[f].tolist() for f in fields}
+    ids = columns["record_id"]
+    works_of = [cluster_of[r] for r in ids]
+
+    def row(i: int) -> dict[str, str]:
+        return {f: columns[f][i] for f in fields}
+
+    order: dict[str, int] = {}
+    for cluster_id in clusters["cluster_id"]:
+        order.setdefault(cluster_id, len(order))
     pairs: dict[tuple[str, str], dict[str, str]] = {}
 
-    def add(a: dict[str, str], b: dict[str, str], relation: str, reason: str) -> None:
-        ca, cb = cluster_of[a["record_id"]], cluster_of[b["record_id"]]
+    def add(i: int, j: int, relation: str, reason: str) -> None:
+        ca, cb = works_of[i], works_of[j]
         if ca == cb:
             return
         key = (ca, cb) if order[ca] <= order[cb] else (cb, ca)
-        if key in pairs:
-            if reason not in pairs[key]["reason"]:
+        if key in pairs:  # another record of the same two works: one reason per relation is enough
+            if relation not in pairs[key]["relation"].split("; "):
                 pairs[key]["reason"] += "; " + reason
                 pairs[key]["relation"] += "; " + relation
             return
-        first, second = (a, b) if key[0] == ca else (b, a)
+        first, second = (row(i), row(j)) if key[0] == ca else (row(j), row(i))
         pairs[key] = {
             "record_id_a": first["record_id"], "record_id_b": second["record_id"], "verdict": "", "note": "",
             "relation": relation, "reason": reason, "title_a": first["title"], "title_b": second["title"],
@@ -142,47 +200,56 @@ def find_related(records: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
             "source_b": second["journal"] or second["database"], "cluster_id_a": key[0], "cluster_id_b": key[1],
         }
 
-    order: dict[str, int] = {}
-    for cluster_id in clusters["cluster_id"]:
-        order.setdefault(cluster_id, len(order))
-
-    # companion reports: the same registration named anywhere in the record
-    named: dict[str, list[dict[str, str]]] = {}
-    for row in rows:
-        for registration in sorted(registrations(row["title"], row["abstract"], row["keywords"], row["raw"])):
+    # companion reports: the same registration named anywhere in the record (its raw fields hold every field
+    # as exported, notes included; the title, abstract and keywords when there are no raw fields)
+    named: dict[str, list[int]] = {}
+    texts = [raw or " ".join((columns["title"][i], columns["abstract"][i], columns["keywords"][i]))
+             for i, raw in enumerate(columns["raw"])]
+    for i in _mentioning(texts, _ID_PREFIXES):
+        for registration in sorted(registrations(texts[i])):
             works = named.setdefault(registration, [])
-            if all(cluster_of[w["record_id"]] != cluster_of[row["record_id"]] for w in works):
-                works.append(row)
+            if all(works_of[w] != works_of[i] for w in works):
+                works.append(i)
     for registration, works in named.items():
         if len(works) < 2:
             continue
         links = [(works[0], w) for w in works[1:]] if len(works) > STAR_ABOVE else \
-            [(a, b) for i, a in enumerate(works) for b in works[i + 1:]]
+            [(a, b) for n, a in enumerate(works) for b in works[n + 1:]]
         for a, b in links:
             add(a, b, "registry_id", f"both name the registration {registration}")
 
     # a preprint or a conference abstract, and a work of another kind with a similar title
-    kinds = [_kind(row) for row in rows]
+    kinds = _kinds(frame)
     special = [i for i, kind in enumerate(kinds) if kind in ("preprint", "conference")]
     if special:
-        words = [set(_WORD.findall(row["title"].lower())) for row in rows]
-        wanted = {i: sorted((w for w in words[i] if len(w) >= 4), key=lambda w: (-len(w), w))[:3] for i in special}
-        index: dict[str, list[int]] = {w: [] for ws in wanted.values() for w in ws}
+        words = [set(_WORD.findall(title.lower())) for title in columns["title"]]
+        pool = {i: sorted((w for w in words[i] if len(w) >= 4), key=lambda w: (-len(w), w))[:6] for i in special}
+        index: dict[str, list[int]] = {w: [] for ws in pool.values() for w in ws}
+        keys = index.keys()
         for j, ws in enumerate(words):
-            for w in ws & index.keys():
-                index[w].append(j)
+            if not ws.isdisjoint(keys):
+                for w in ws & keys:
+                    index[w].append(j)
+        # of each title's six longest words, the three fewest other titles have
+        wanted = {i: sorted(ws, key=lambda w: (len(index[w]), w))[:3] for i, ws in pool.items()}
         for i in special:
-            a = rows[i]
-            candidates = {j for w in wanted[i] for j in index[w] if kinds[j] != kinds[i] and kinds[j] != "registry"}
+            hits: dict[int, int] = {}
+            for w in wanted[i]:
+                for j in index[w]:
+                    hits[j] = hits.get(j, 0) + 1
+            enough = min(2, len(wanted[i]))  # two of the three longest words (or all, for shorter titles)
+            candidates = [j for j, n in hits.items() if n >= enough and kinds[j] != kinds[i] and kinds[j] != "registry"
+                          and works_of[j] != works_of[i]
+                          and len(words[i] & words[j]) >= 0.6 * min(len(words[i]), len(words[j]))]
             for j in sorted(candidates):
-                reason = _report_pair(a, kinds[i], rows[j], kinds[j])
+                reason = _report_pair(row(i), kinds[i], row(j), kinds[j])
                 if reason:
-                    add(a, rows[j], kinds[i] if kinds[i] == "preprint" else "conference_abstract", reason)
-    frame = pd.DataFrame(list(pairs.values()), columns=list(RELATED_COLUMNS))
-    if len(frame):
-        frame = frame.assign(_a=frame["cluster_id_a"].map(order), _b=frame["cluster_id_b"].map(order))
-        frame = frame.sort_values(["_a", "_b"], kind="stable").drop(columns=["_a", "_b"]).reset_index(drop=True)
-    return frame
+                    add(i, j, kinds[i] if kinds[i] == "preprint" else "conference_abstract", reason)
+    result = pd.DataFrame(list(pairs.values()), columns=list(RELATED_COLUMNS))
+    if len(result):
+        result = result.assign(_a=result["cluster_id_a"].map(order), _b=result["cluster_id_b"].map(order))
+        result = result.sort_values(["_a", "_b"], kind="stable").drop(columns=["_a", "_b"]).reset_index(drop=True)
+    return result
 
 
 def _report_pair(a: dict[str, str], kind_a: str, b: dict[str, str], kind_b: str) -> str:
@@ -221,49 +288,9 @@ def read_study_links(path: Path, record_ids: Iterable[str]) -> pd.DataFrame:
 
 
 def check_study_links(frame: pd.DataFrame | None, record_ids: Iterable[str], file: str | Path | None = None) -> pd.DataFrame:
-    """The links with verdicts in lower case, checked against the records' ids."""
-    if frame is None or frame.empty:
-        return pd.DataFrame(columns=[*STUDY_COLUMNS, ROW])
-    frame = frame.copy()
-    if "note" not in frame:
-        frame["note"] = ""
-    if ROW not in frame:
-        frame[ROW] = range(2, len(frame) + 2)
-    known = set(record_ids)
-    errors: list[ReviewError] = []
-    seen: dict[tuple[str, str], tuple[str, int]] = {}
-    verdicts = []
-    for row in frame.itertuples(index=False):
-        number = int(getattr(row, ROW))
-        a, b = str(row.record_id_a).strip(), str(row.record_id_b).strip()
-        verdict = str(row.verdict).strip().lower()
-        verdicts.append(verdict)
-        for column, value in (("record_id_a", a), ("record_id_b", b)):
-            if not value:
-                errors.append(ReviewError("the record id is empty", file=file, row=number, column=column,
-                                          fix="give both records' ids"))
-            elif value not in known:
-                errors.append(ReviewError(f"'{value}' is not a record id of this review", file=file, row=number,
-                                          column=column, fix="copy the id from data/processed/dedupe/related.csv or "
-                                                             "clusters.csv (ids look like R03-1a2b3c4d5e6f)"))
-        if a and a == b:
-            errors.append(ReviewError("a record is paired with itself", file=file, row=number, column="record_id_b",
-                                      fix="name two different records"))
-        if verdict not in STUDY_VERDICTS:
-            errors.append(ReviewError(f"'{row.verdict}' is not a verdict", file=file, row=number, column="verdict",
-                                      fix="write same (reports of one study) or different"))
-            continue
-        pair = (a, b) if a <= b else (b, a)
-        if pair in seen and seen[pair][0] != verdict:
-            errors.append(ReviewError(f"row {seen[pair][1]} decided the same pair '{seen[pair][0]}'", file=file,
-                                      row=number, column="verdict", fix="keep one decision per pair"))
-        seen.setdefault(pair, (verdict, number))
-    if errors:
-        raise ReviewErrors(errors, f"{file or 'the study links'}: problems in the study links")
-    frame["verdict"] = verdicts
-    for column in ("record_id_a", "record_id_b"):
-        frame[column] = frame[column].astype(str).str.strip()
-    return frame
+    """The links with verdicts in lower case, checked against the records' ids (as duplicates.csv is checked)."""
+    return check_overrides(frame, record_ids, file, what="study links", id_source="data/processed/dedupe/related.csv",
+                           verdict_fix="write same (reports of one study) or different")
 
 
 def study_ids(clusters: pd.DataFrame, links: pd.DataFrame | None, file: str | Path | None = None) -> dict[str, str]:
