@@ -87,9 +87,10 @@ STAR_ABOVE = 6
 _WORD = re.compile(r"[a-z0-9]+")
 #: "ISRCTN 12345678", "NCT: 01234567", "CRD 42019..." as people write them, joined to the form registries print
 _SPACED_ID = re.compile(r"\b(NCT|ISRCTN|ACTRN|DRKS|PACTR|CRD|UMIN|KCT|TCTR)[\s:#-]{1,3}(?=\d)", re.IGNORECASE)
-#: Substrings one of which every registration the shared pattern reads contains ("CTR": ACTRN, ChiCTR, CTRI, EUCTR,
-#: PACTR, SLCTR, TCTR; "RCT": IRCT, ISRCTN); a record with none of them names no registration.
-_ID_PREFIXES = ("CTR", "RCT", "NCT", "nct", "CRD", "udra", "UDRA", "DRKS", "UMIN", "JPRN", "NTR", "KCT", "NL")
+#: Substrings one of which every registration the shared pattern reads contains, as registries print them ("CT": NCT,
+#: ISRCTN, IRCT, KCT, ACTRN, ChiCTR, CTRI, EUCTR, PACTR, SLCTR, TCTR, EudraCT); a record with none names no registration.
+#: Each is one pass through all the texts, so they are few.
+_ID_PREFIXES = ("CT", "nct", "CRD", "DRKS", "UMIN", "JPRN", "NTR", "NL", "udra")
 #: A EudraCT number after the word (the shared pattern reads one followed by it)
 _EUDRACT = re.compile(r"eudract\D{0,30}?(\d{4}-\d{6}-\d{2})", re.IGNORECASE)
 _ABSTRACT_SOURCE = re.compile(r"\b(?:abstracts?|proceedings|conference|congress|symposium|annual meeting|scientific meeting)\b",
@@ -137,15 +138,18 @@ def _mentioning(texts: list[str], substrings: tuple[str, ...]) -> list[int]:
     """
     import bisect
 
-    joined = "\x00".join(texts)
-    starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    # as UTF-8 bytes: one byte per character of ASCII text, whatever else the texts hold
+    encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+    joined = b"\x00".join(encoded)
+    starts = list(itertools.accumulate((len(t) + 1 for t in encoded[:-1]), initial=0))
     found: set[int] = set()
     for substring in substrings:
-        at = joined.find(substring)
+        needle = substring.encode()
+        at = joined.find(needle)
         while at != -1:
             i = bisect.bisect_right(starts, at) - 1
             found.add(i)
-            at = joined.find(substring, starts[i + 1] if i + 1 < len(starts) else len(joined))
+            at = joined.find(needle, starts[i + 1] if i + 1 < len(starts) else len(joined))
     return sorted(found)
 
 
