@@ -48,10 +48,13 @@ def previous_ledger(paths: ReviewPaths, config: dict[str, Any]) -> pd.DataFrame 
 def previous_counts(paths: ReviewPaths, config: dict[str, Any], records: pd.DataFrame, clusters: pd.DataFrame,
                     outcomes: pd.DataFrame, studies: dict[str, str] | None = None) -> dict[str, Any]:
     """The previous version's counts from its records and today's decisions ({} when none is marked)."""
-    from .versions import previous_version_counts
+    from .versions import previous_marker, previous_version_ledger
 
-    return previous_version_counts(config, records, clusters, outcomes, previous_ledger(paths, config),
-                                   lambda name: read_table(paths.root / name), studies)
+    if not previous_marker(config):
+        return {}
+    earlier_config, earlier = previous_version_ledger(config, records, clusters, outcomes, previous_ledger(paths, config),
+                                                      lambda name: read_table(paths.root / name), studies)
+    return compute_counts(earlier_config, earlier)
 
 
 def study_links(paths: ReviewPaths, records: pd.DataFrame, clusters: pd.DataFrame) -> dict[str, str]:

@@ -94,25 +94,6 @@ def previous_version_ledger(
     return earlier_config, build_ledger(earlier_config, earlier_records, earlier_clusters, outcomes, inner_ledger, studies)
 
 
-def previous_version_counts(
-    config: dict[str, Any],
-    records: pd.DataFrame,
-    clusters: pd.DataFrame,
-    outcomes: pd.DataFrame,
-    previous_ledger: pd.DataFrame | None,
-    read_ledger: Callable[[str], pd.DataFrame] | None = None,
-    studies: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """The counts of the previous version as its records and today's decisions give them ({} when none is marked)."""
-    from .prisma import compute_counts
-
-    if not previous_marker(config):
-        return {}
-    earlier_config, earlier = previous_version_ledger(config, records, clusters, outcomes, previous_ledger, read_ledger,
-                                                      studies)
-    return compute_counts(earlier_config, earlier)
-
-
 def frozen_counts(config: dict[str, Any], frozen: pd.DataFrame) -> dict[str, Any]:
     """The counts a frozen ledger gives, as the version it froze computed them."""
     from .prisma import compute_counts
