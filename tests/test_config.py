@@ -107,3 +107,7 @@ def test_published_counts_keyed_by_version(tmp_path: Path) -> None:
     config["review"]["previous_version"] = {}
     with pytest.raises(ReviewError, match="previous_version"):
         load_config(write(tmp_path, yaml.safe_dump(config)))
+    config["review"]["previous_version"] = {"last_round": 33, "previous_version": {"last_round": 33}}
+    config["expected_counts"] = {"previous": {"new_studies": 1}}
+    with pytest.raises(ReviewError, match="previous_version.previous_version.last_round': 33 is not before 33"):
+        load_config(write(tmp_path, yaml.safe_dump(config)))
