@@ -99,9 +99,10 @@ def build_ledger(
     frame = records[["record_id", "round", "source_type", "database", "source_file", "source_index", "title"]].copy()
     frame["round"] = frame["round"].astype(int)
     frame["cluster_id"] = frame["record_id"].map(dict(zip(clusters["record_id"], clusters["cluster_id"], strict=True)))
-    frame["study_id"] = frame["cluster_id"].map(lambda c: studies.get(c, c)) if studies else frame["cluster_id"]
     frame["lane"] = frame["source_type"].map(LANES)
     frame["cluster_first_round"] = frame.groupby("cluster_id", sort=False)["round"].transform("min")
+
+    frame["study_id"] = frame["cluster_id"].map(lambda c: studies.get(c, c)) if studies else frame["cluster_id"]
 
     previous = previous_record_ids(config, records, previous_ledger)
     frame["version"] = frame["record_id"].isin(previous).map({True: "previous", False: "new"})

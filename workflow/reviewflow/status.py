@@ -97,6 +97,20 @@ def next_steps(paths: ReviewPaths, summary: dict[str, Any]) -> list[str]:
     return todo
 
 
+def status_text(paths: ReviewPaths, config: dict[str, Any]) -> str:
+    if not paths.screening_summary.is_file():
+        return "status: nothing screened yet; run the pipeline (snakemake --cores 2)"
+    summary = json.loads(paths.screening_summary.read_text(encoding="utf-8"))
+    lines = ["review status", *stage_lines(summary)]
+    lines += version_lines(paths, config)
+    if paths.counts.is_file():
+        counts = json.loads(paths.counts.read_text(encoding="utf-8"))
+        lines.append(f"included: {counts['new_studies']} studies; works still pending: {counts['pending']}")
+    todo = next_steps(paths, summary)
+    lines += ["next:", *todo] if todo else ["next: nothing is pending"]
+    return "\n".join(lines)
+
+
 def study_link_steps(paths: ReviewPaths) -> list[str]:
     """Candidate links of reports of one study (dedupe/related.csv) that studies.csv does not decide yet."""
     candidates = _rows(paths.related)
@@ -111,12 +125,17 @@ def study_link_steps(paths: ReviewPaths) -> list[str]:
             f"you confirm into {paths.study_decisions} with verdict same (or different)"]
 
 
-def version_lines(paths: ReviewPaths, config: dict[str, Any], counts: dict[str, Any]) -> list[str]:
-    """For an update: the previous version reproduced (n of n published counts) and the update's new counts."""
+def version_lines(paths: ReviewPaths, config: dict[str, Any]) -> list[str]:
+    """Studies and reports when they differ; for an update, the previous version reproduced (n of n published
+    counts) and the update's new counts."""
     from .versions import Comparison, describe_version, previous_marker, published_counts
 
+    counts = json.loads(paths.counts.read_text(encoding="utf-8")) if paths.counts.is_file() else {}
     published = published_counts(config)
     lines = []
+    if counts.get("new_reports", 0) != counts.get("new_studies", 0):
+        lines.append(f"studies and reports: {counts['new_studies']} studies included with {counts['new_reports']} reports "
+                     "(works linked as reports of one study in data/raw/decisions/studies.csv)")
     if previous_marker(config):
         earlier = json.loads(paths.previous_counts.read_text(encoding="utf-8")) if paths.previous_counts.is_file() else {}
         check = Comparison(published["previous"], earlier)
@@ -134,18 +153,3 @@ def version_lines(paths: ReviewPaths, config: dict[str, Any], counts: dict[str, 
     if published["current"]:
         lines.append(f"this version: {Comparison(published['current'], counts).summary()}")
     return lines
-
-
-def status_text(paths: ReviewPaths, config: dict[str, Any]) -> str:
-    if not paths.screening_summary.is_file():
-        return "status: nothing screened yet; run the pipeline (snakemake --cores 2)"
-    summary = json.loads(paths.screening_summary.read_text(encoding="utf-8"))
-    lines = ["review status", *stage_lines(summary)]
-    if paths.counts.is_file():
-        counts = json.loads(paths.counts.read_text(encoding="utf-8"))
-        reports = f" ({counts['new_reports']} reports)" if counts.get("new_reports", counts["new_studies"]) != counts["new_studies"] else ""
-        lines.append(f"included: {counts['new_studies']} studies{reports}; works still pending: {counts['pending']}")
-        lines += version_lines(paths, config, counts)
-    todo = next_steps(paths, summary)
-    lines += ["next:", *todo] if todo else ["next: nothing is pending"]
-    return "\n".join(lines)

@@ -8,8 +8,8 @@ rule ledger:
         studies=optional(P.study_decisions),
     output:
         ledger=P.ledger,
-        counts=P.counts,
         previous_counts=P.previous_counts,
+        counts=P.counts,
         prisma=P.prisma_csv,
         flow_diagram=P.flow_diagram,
     log:
