@@ -170,7 +170,8 @@ def registrations(*texts: str) -> set[str]:
 
 def find_related(records: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
     """Candidate pairs of works that may be reports of one study, one row per pair of works, with the reason."""
-    cluster_of = dict(zip(clusters["record_id"], clusters["cluster_id"], strict=True))
+    cluster_ids = clusters["cluster_id"].tolist()
+    cluster_of = dict(zip(clusters["record_id"].tolist(), cluster_ids, strict=True))
     fields = ["record_id", "title", "authors", "year", "journal", "doi", "abstract", "keywords", "type", "url",
               "publisher", "database", "raw"]
     frame = pd.DataFrame({f: records[f].fillna("").astype(str) if f in records else "" for f in fields}, index=records.index)
@@ -182,7 +183,7 @@ def find_related(records: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
         return {f: columns[f][i] for f in fields}
 
     order: dict[str, int] = {}
-    for cluster_id in clusters["cluster_id"]:
+    for cluster_id in cluster_ids:
         order.setdefault(cluster_id, len(order))
     pairs: dict[tuple[str, str], dict[str, str]] = {}
 
