@@ -82,3 +82,32 @@ def test_names_must_refer_to_each_other(tmp_path: Path) -> None:
 def test_a_missing_config_says_what_a_review_folder_needs(tmp_path: Path) -> None:
     with pytest.raises(ReviewError, match="configuration file is missing"):
         load_config(tmp_path / "config.yaml")
+
+
+def test_published_counts_keyed_by_version(tmp_path: Path) -> None:
+    from reviewflow.versions import published_counts
+
+    config = demo_config()
+    flat = dict(config["expected_counts"])
+    config["review"]["previous_version"] = {"last_round": 33, "previous_version": {"last_round": 32}}
+    config["expected_counts"] = {"previous": {"new_studies": 1}, "current": {"new_studies": 2}}
+    loaded = load_config(write(tmp_path, yaml.safe_dump(config)))
+    assert published_counts(loaded) == {"previous": {"new_studies": 1}, "current": {"new_studies": 2}}
+    # flat counts are the previous version's once one is marked, else this version's
+    config["expected_counts"] = flat
+    assert published_counts(load_config(write(tmp_path, yaml.safe_dump(config))))["previous"] == flat
+    del config["review"]["previous_version"]
+    assert published_counts(load_config(write(tmp_path, yaml.safe_dump(config))))["current"] == flat
+    config["expected_counts"] = {"previous": {"new_studies": 1}}
+    with pytest.raises(ReviewError, match="marks no previous version"):
+        load_config(write(tmp_path, yaml.safe_dump(config)))
+    config["expected_counts"] = {"previous": {"new_studies": "seventy"}}
+    with pytest.raises(ReviewError, match="expected_counts"):
+        load_config(write(tmp_path, yaml.safe_dump(config)))
+    config["review"]["previous_version"] = {}
+    with pytest.raises(ReviewError, match="previous_version"):
+        load_config(write(tmp_path, yaml.safe_dump(config)))
+    config["review"]["previous_version"] = {"last_round": 33, "previous_version": {"last_round": 33}}
+    config["expected_counts"] = {"previous": {"new_studies": 1}}
+    with pytest.raises(ReviewError, match="previous_version.previous_version.last_round': 33 is not before 33"):
+        load_config(write(tmp_path, yaml.safe_dump(config)))

@@ -43,8 +43,9 @@ def test_a_valid_log_gives_canonical_values_per_study(tmp_path: Path) -> None:
                               "R02-a,peer  REVIEWED,q2; Q1,Smith (2001)\nR01-b,Grey,Q1,\n")
     coded = check_evidence_log(CONFIG, log, LEDGER, "evidence_log.csv")
     assert coded.to_dict("records") == [
-        {"cluster_id": "R01-a", "record_id": "R02-a", "literature": "Peer reviewed", "questions": "Q2; Q1", "reference": "Smith (2001)"},
-        {"cluster_id": "R01-b", "record_id": "R01-b", "literature": "Grey", "questions": "Q1", "reference": ""},
+        {"cluster_id": "R01-a", "study_id": "R01-a", "record_id": "R02-a", "literature": "Peer reviewed", "questions": "Q2; Q1",
+         "reference": "Smith (2001)"},
+        {"cluster_id": "R01-b", "study_id": "R01-b", "record_id": "R01-b", "literature": "Grey", "questions": "Q1", "reference": ""},
     ]
 
 
@@ -94,3 +95,18 @@ def test_todo_rows_for_uncoded_included_studies_with_the_best_details(tmp_path: 
     assert {"literature", "questions", "reference"} <= set(todo.columns)
     assert todo.loc[0, "literature"] == ""
     assert todo.loc[0, "reference"] == "Smith, A. (n.d.) A study. https://doi.org/10.1/a"  # ready, and editable
+
+
+def test_one_row_per_study_when_works_are_reports_of_one_study(tmp_path: Path) -> None:
+    # R01-b is a second report of the study R01-a (people linked the works in studies.csv)
+    ledger = LEDGER.assign(study_id=["R01-a", "R01-a", "R01-a", "R01-c"])
+    log = write_log(tmp_path, "record_id,literature,questions\nR01-b,Grey,Q1\n")
+    coded = check_evidence_log(CONFIG, log, ledger, "evidence_log.csv")
+    assert coded[["cluster_id", "study_id", "record_id"]].to_dict("records") == [
+        {"cluster_id": "R01-b", "study_id": "R01-a", "record_id": "R01-b"}]
+    log = write_log(tmp_path, "record_id,literature,questions\nR01-a,Grey,Q1\nR01-b,Grey,Q1\n")
+    with pytest.raises(ReviewErrors, match="row 3.*a second row for the study R01-a"):
+        check_evidence_log(CONFIG, log, ledger, "evidence_log.csv")
+    empty = write_log(tmp_path, "record_id,literature,questions\n")
+    with pytest.raises(ReviewErrors, match="1 problem"):
+        check_evidence_log(CONFIG, empty, ledger, "evidence_log.csv")

@@ -123,3 +123,15 @@ def test_a_new_copy_of_a_previous_work_is_a_duplicate_of_the_previous_record(tmp
     assert copy["version"] == "new" and copy["cluster_version"] == "previous"
     assert copy["fate"] == "duplicate" and copy["duplicate_of"] == ids["partnership"]
     assert counts["duplicates"] == 1 and counts["records_screened"] == 2
+
+
+def test_a_ledger_frozen_before_studies_were_kept_still_counts(tmp_path: Path) -> None:
+    from reviewflow.versions import frozen_counts
+
+    minireview.build(tmp_path)
+    derived = derive(tmp_path)
+    old = derived.ledger.drop(columns="study_id")  # a ledger frozen by an earlier reviewflow
+    counts = frozen_counts(derived.config, old)
+    assert (counts["new_studies"], counts["new_reports"]) == (2, 2)
+    assert {k: counts[k] for k in derived.counts if isinstance(derived.counts[k], int)} == {
+        k: v for k, v in derived.counts.items() if isinstance(v, int)}

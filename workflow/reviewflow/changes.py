@@ -136,3 +136,39 @@ def find_changes(
         removed_records(ledger, previous_ledger),
         previous_rounds,
     )
+
+
+#: The counts shown side by side for each version in changes.md.
+VERSION_ROWS = (
+    ("search_rounds", "Search rounds (databases and registers)"),
+    ("other_search_rounds", "Search rounds (other methods)"),
+    ("database_results", "Records identified from databases"),
+    ("register_results", "Records identified from registers"),
+    ("duplicates", "Duplicate records removed"),
+    ("records_screened", "Records screened"),
+    ("records_excluded", "Records excluded"),
+    ("dbr_sought_reports", "Reports sought for retrieval"),
+    ("dbr_assessed", "Reports assessed for eligibility"),
+    ("new_studies", "New studies included"),
+    ("new_reports", "Reports of new included studies"),
+    ("previous_studies", "Studies of the previous version"),
+    ("total_studies", "Studies in total"),
+)
+
+
+def version_summary(config: dict[str, Any], counts: dict[str, Any], previous_counts: dict[str, Any]) -> dict[str, Any]:
+    """The previous version reproduced (n of n published counts) and the update's counts, for changes.md."""
+    from .versions import Comparison, describe_version, published_counts
+
+    published = published_counts(config)
+    previous = Comparison(published["previous"], previous_counts)
+    current = Comparison(published["current"], counts)
+    return {
+        "previous": describe_version(config),
+        "previous_reproduced": previous.summary() if previous.published else "",
+        "previous_wrong": [{"count": k, "published": previous.published[k], "now": previous_counts.get(k)} for k in previous.wrong],
+        "current_reproduced": current.summary() if current.published else "",
+        "current_wrong": [{"count": k, "published": current.published[k], "now": counts.get(k)} for k in current.wrong],
+        "rows": [{"count": key, "label": label, "previous": previous_counts.get(key, ""), "this_version": counts.get(key, "")}
+                 for key, label in VERSION_ROWS if key in counts or key in previous_counts],
+    }

@@ -82,6 +82,7 @@ def step_dedupe(args: argparse.Namespace) -> int:
     write_csv(result.clusters, paths.clusters)
     write_csv(result.review, paths.dedupe_review, for_spreadsheet=True)
     write_csv(source_contributions(records, result.clusters), paths.dedupe_sources)
+    related = write_related(paths, records, result.clusters)
     clusters = result.clusters["cluster_id"].nunique()
     decided = 0 if overrides is None else len(overrides)
     print(
@@ -89,7 +90,20 @@ def step_dedupe(args: argparse.Namespace) -> int:
         f"{len(result.review)} pairs to review in {paths.dedupe_review}"
         + (f"; {decided} decisions read from {paths.duplicate_decisions}" if decided else "")
     )
+    if related:
+        print(f"{related} pairs of works may be reports of one study: see {paths.related}; "
+              f"confirm them in {paths.study_decisions}")
     return 0
+
+
+def write_related(paths: ReviewPaths, records: Any, clusters: Any) -> int:
+    """Candidate links between works that may be reports of one study (dedupe/related.py); their number."""
+    from .csvio import write_csv
+    from .dedupe.related import find_related
+
+    related = find_related(records, clusters)
+    write_csv(related, paths.related, for_spreadsheet=True)
+    return len(related)
 
 
 def step_screen(args: argparse.Namespace) -> int:
@@ -158,24 +172,26 @@ def flow_diagram_svg(config: dict[str, Any], counts: dict[str, Any], paths: Revi
 def step_ledger(args: argparse.Namespace) -> int:
     from .csvio import read_table, write_csv, write_json, write_text
     from .ledger import build_ledger
-    from .pipeline import previous_ledger
+    from .pipeline import previous_counts, previous_ledger, study_links
     from .prisma import check_counts, compute_counts, prisma_table
 
     paths = ReviewPaths(Path(args.root))
     config = _config(paths)
     records = _records(paths)
-    ledger = build_ledger(
-        config, records, read_table(paths.clusters), read_table(paths.screening / "outcomes.csv"), previous_ledger(paths, config)
-    )
+    clusters, outcomes = read_table(paths.clusters), read_table(paths.screening / "outcomes.csv")
+    studies = study_links(paths, records, clusters)
+    ledger = build_ledger(config, records, clusters, outcomes, previous_ledger(paths, config), studies)
     counts = compute_counts(config, ledger)
     problems = check_counts(config, counts, ledger, len(records))
     if problems:
         raise ReviewError("the counts do not add up:\n  " + "\n  ".join(problems))
     write_csv(ledger, paths.ledger)
     write_json(counts, paths.counts)
+    write_json(previous_counts(paths, config, records, clusters, outcomes, studies), paths.previous_counts)
     write_csv(prisma_table(counts), paths.prisma_csv)
     write_text(flow_diagram_svg(config, counts, paths), paths.flow_diagram)
-    print(f"ledger: {len(ledger)} records; {counts['new_studies']} studies included, {counts['pending']} works pending")
+    reports = f" ({counts['new_reports']} reports)" if counts["new_reports"] != counts["new_studies"] else ""
+    print(f"ledger: {len(ledger)} records; {counts['new_studies']} studies included{reports}, {counts['pending']} works pending")
     return 0
 
 
@@ -290,6 +306,12 @@ def step_changes(args: argparse.Namespace) -> int:
     log = read_search_log(paths.search_log, paths.searches)
     changes = find_changes(config, ledger, log, read_table(paths.decisions_table), previous_ledger(paths, config))
     orphans = read_table(paths.orphans) if paths.orphans.is_file() else None
+    versions = None
+    if changes.previous_rounds or config["review"].get("previous_version"):
+        from .changes import version_summary
+
+        versions = version_summary(config, json.loads(paths.counts.read_text(encoding="utf-8")),
+                                   json.loads(paths.previous_counts.read_text(encoding="utf-8")))
     write_csv(changes.rounds, paths.report / "changes.csv")
     if changes.decisions is not None:
         write_csv(changes.decisions, paths.report / "changes_decisions.csv")
@@ -302,6 +324,7 @@ def step_changes(args: argparse.Namespace) -> int:
         decisions=None if changes.decisions is None else changes.decisions.to_dict("records"),
         removed=None if changes.removed is None else changes.removed.to_dict("records"),
         orphans=[] if orphans is None else orphans.to_dict("records"),
+        versions=versions,
     )
     write_text(text, paths.report / "changes.md")
     new_works = int(changes.rounds["new_works"].sum())

@@ -218,6 +218,27 @@ def consistency_errors(config: dict[str, Any], file: str | Path) -> list[ReviewE
             errors.append(
                 ReviewError(f"key 'report.figures[{index}].table': no table is named '{figure['table']}'", file=file)
             )
+    return errors + version_errors(config, file)
+
+
+def version_errors(config: dict[str, Any], file: str | Path) -> list[ReviewError]:
+    """Published counts keyed by version must match what the config marks (see versions.py)."""
+    errors = []
+    marker, key = config["review"].get("previous_version") or {}, "review.previous_version"
+    while marker.get("previous_version"):
+        inner = marker["previous_version"]
+        if "last_round" in marker and "last_round" in inner and inner["last_round"] >= marker["last_round"]:
+            errors.append(ReviewError(f"key '{key}.previous_version.last_round': {inner['last_round']} is not before "
+                                      f"{marker['last_round']}, the last round of the version it preceded", file=file,
+                                      fix="an earlier version covers fewer rounds: give the last round it covered"))
+        marker, key = inner, key + ".previous_version"
+    expected = config.get("expected_counts") or {}
+    keyed = any(isinstance(v, dict) for v in expected.values())
+    if keyed and expected.get("previous") and not config["review"].get("previous_version"):
+        return errors + [ReviewError("key 'expected_counts.previous': published counts of a previous version, but the config "
+                            "marks no previous version", file=file,
+                            fix="mark it under review.previous_version (last_round: N or ledger: FILE), or put the counts "
+                                "under expected_counts.current")]
     return errors
 
 

@@ -3,7 +3,9 @@
 The coding scheme (``evidence_log.fields`` in the config) gives each field a
 controlled vocabulary, whether it holds one value or several (separated by
 ``;``), and whether it is required. Rows are matched to the ledger through any
-record id of the study's cluster; every included study needs exactly one row.
+record id of the study: of its work's records or, when people linked several
+works as reports of one study (``data/raw/decisions/studies.csv``), of any of
+them; every included study needs exactly one row.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pandas as pd
 
 from .csvio import ROW, read_people_csv
 from .errors import ReviewError, ReviewErrors
+from .ledger import study_column
 from .paths import ReviewPaths
 
 TODO_FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "url")
@@ -70,6 +73,11 @@ def included_studies(ledger: pd.DataFrame) -> pd.DataFrame:
     return ledger[(ledger["fate"] == "included")]
 
 
+def study_of(ledger: pd.DataFrame) -> dict[str, str]:
+    """record_id -> the study it reports."""
+    return dict(zip(ledger["record_id"], study_column(ledger), strict=True))
+
+
 def read_evidence_log(paths: ReviewPaths, config: dict[str, Any]) -> pd.DataFrame:
     id_column = config["evidence_log"].get("id_column", "record_id")
     if not paths.evidence_log.exists():
@@ -94,8 +102,12 @@ def check_evidence_log(
     """
     id_column = config["evidence_log"].get("id_column", "record_id")
     fields = coding_scheme(config)
-    cluster_of = dict(zip(ledger["record_id"], ledger["cluster_id"], strict=True))
-    included = set(included_studies(ledger)["cluster_id"])
+    cluster_of = study_of(ledger)
+    work_of = dict(zip(ledger["record_id"], ledger["cluster_id"], strict=True))
+    reports = included_studies(ledger)
+    included = set(study_column(reports))
+    included_works = set(reports["cluster_id"])
+    first_report = dict(zip(study_column(reports)[::-1], reports["cluster_id"][::-1], strict=True))
     errors: list[ReviewError] = []
     absent = [f for f in fields if f.name not in log.columns]
     for f in absent:
@@ -124,7 +136,8 @@ def check_evidence_log(
                                       file=file, row=number, column=id_column, fix="keep one row per study"))
             continue
         seen[cluster] = number
-        coded: dict[str, Any] = {"cluster_id": cluster, "record_id": record_id, ROW: number}
+        work = work_of[record_id] if work_of[record_id] in included_works else first_report[cluster]
+        coded: dict[str, Any] = {"cluster_id": work, "study_id": cluster, "record_id": record_id, ROW: number}
         for f in fields:
             cell = str(row.get(f.name, "") or "")
             values = split_values(cell) if f.multiple else ([cell.strip()] if cell.strip() else [])
@@ -143,13 +156,13 @@ def check_evidence_log(
                 values = canonical
             coded[f.name] = "; ".join(values)
         rows.append(coded)
-    missing = [c for c in included_studies(ledger)["cluster_id"] if c not in seen]
+    missing = [c for c in dict.fromkeys(study_column(included_studies(ledger))) if c not in seen]
     for cluster in missing:
         errors.append(ReviewError(f"the included study {cluster} has no row in the evidence log", file=file,
                                   fix="add its row: data/processed/evidence_log_todo.csv has it ready to paste"))
     if errors:
         raise ReviewErrors(errors, f"{file} does not match the coding scheme and the included studies")
-    columns = ["cluster_id", "record_id", ROW, *[f.name for f in fields]]
+    columns = ["cluster_id", "study_id", "record_id", ROW, *[f.name for f in fields]]
     return pd.DataFrame(rows, columns=columns).drop(columns=[ROW])
 
 
@@ -164,10 +177,11 @@ def evidence_todo(config: dict[str, Any], log: pd.DataFrame, ledger: pd.DataFram
     from .included import format_reference, included_works, reference_field
 
     id_column = config["evidence_log"].get("id_column", "record_id")
-    cluster_of = dict(zip(ledger["record_id"], ledger["cluster_id"], strict=True))
-    coded = {cluster_of.get(r) for r in log[id_column]} if id_column in log else set()
+    study = study_of(ledger)
+    coded = {study.get(r) for r in log[id_column]} if id_column in log else set()
     works = included_works(ledger, records)
-    todo = works[~works["cluster_id"].isin(coded)]
+    works = works.assign(_study=works["record_id"].map(study))
+    todo = works[~works["_study"].isin(coded)].drop_duplicates("_study")  # one row per study: its earliest report
     frame = todo[list(TODO_FIELDS)].reset_index(drop=True)
     frame.insert(0, id_column, todo["cluster_id"].tolist())
     for f in coding_scheme(config):

@@ -275,9 +275,11 @@ def diagram_problems(numbers: dict[str, int], reasons: dict[str, list[int]], sta
             rule("reports assessed (other methods) = sought - not retrieved", g("other_assessed"),
                  g("other_sought_reports") - g("other_notretrieved_reports"))
             included += g("other_assessed") - g("other_excluded") - g("other_pending")
-        rule("studies included = reports assessed - excluded - awaiting, over both lanes", g("new_studies"), included)
+        rule("reports of included studies = reports assessed - excluded - awaiting, over both lanes", g("new_reports"), included)
     else:
-        rule("studies included = records screened - excluded - awaiting", g("new_studies"), passed)
+        rule("reports of included studies = records screened - excluded - awaiting", g("new_reports"), passed)
+    if g("new_studies") > g("new_reports"):
+        problems.append(f"studies included <= reports of included studies ({g('new_studies')} > {g('new_reports')})")
     for key, values in reasons.items():
         total_key = key.removesuffix("_reasons")
         if key.endswith("_excluded_reasons") and values:

@@ -32,7 +32,7 @@ RIS_TYPES = {
     "webpage": "ELEC",
 }
 
-EXPORT_COLUMNS = ("record_id", "cluster_id", "reference", *[f for f in BIBLIO_FIELDS if f != "abstract"], "abstract",
+EXPORT_COLUMNS = ("record_id", "cluster_id", "study_id", "reference", *[f for f in BIBLIO_FIELDS if f != "abstract"], "abstract",
                   "lane", "source_type", "database", "records_in_cluster")
 
 
@@ -58,13 +58,14 @@ def included_works(ledger: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     for work in included.to_dict("records"):
         ordered = [work["record_id"], *[r for r in records_of[work["cluster_id"]] if r != work["record_id"]]]
         row: dict[str, Any] = {"record_id": work["record_id"], "cluster_id": work["cluster_id"],
+                               "study_id": work.get("study_id", work["cluster_id"]),
                                "lane": work["cluster_lane"], "source_type": work["source_type"],
                                "database": work["database"], "records_in_cluster": len(ordered)}
         for name in BIBLIO_FIELDS:
             row[name] = next((str(info[r][name]) for r in ordered if str(info[r][name]).strip()), "")
         rows.append(row)
-    return pd.DataFrame(rows, columns=["record_id", "cluster_id", *BIBLIO_FIELDS, "lane", "source_type", "database",
-                                       "records_in_cluster"])
+    return pd.DataFrame(rows, columns=["record_id", "cluster_id", "study_id", *BIBLIO_FIELDS, "lane", "source_type",
+                                       "database", "records_in_cluster"])
 
 
 def _authors(authors: str) -> str:
@@ -117,8 +118,11 @@ def with_references(works: pd.DataFrame, evidence: pd.DataFrame | None, referenc
     works["reference"] = pd.Series(references, index=works.index, dtype=object)
     if len(coded):
         extra = [c for c in coded.columns if c not in works.columns and c not in ("record_id", reference_field)]
+        # a study's codes go to each of its reports
+        by_study = coded.set_index("study_id") if "study_id" in coded.columns else coded
+        key = works["study_id"] if "study_id" in coded.columns and "study_id" in works else works["cluster_id"]
         for column in extra:
-            works[column] = works["cluster_id"].map(coded[column]).fillna("")
+            works[column] = key.map(by_study[column]).fillna("")
     key = works["reference"].map(lambda text: str(text).casefold())
     return works.assign(_key=key).sort_values(["_key", "record_id"], kind="stable").drop(columns="_key").reset_index(drop=True)
 

@@ -25,6 +25,10 @@ frozen copy of its ledger), every record is ``previous`` or ``new``
 its records (``cluster_version``). A new copy of a previous work is a
 duplicate of the previous version's record, and the work keeps the lane it
 had then; the PRISMA 2020 update counts then follow from these columns.
+
+Studies and reports: every work is a report; ``study_id`` names the study it
+reports (its own cluster id unless people linked it to other works in
+``data/raw/decisions/studies.csv``, see ``dedupe/related.py``).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from .searchlog import LANES
 LEDGER_BASE_COLUMNS = (
     "record_id",
     "cluster_id",
+    "study_id",
     "role",
     "duplicate_of",
     "round",
@@ -53,6 +58,11 @@ LEDGER_BASE_COLUMNS = (
     "previous_fate",
 )
 FATE_COLUMNS = ("fate", "fate_stage", "fate_reason")
+
+
+def study_column(ledger: pd.DataFrame) -> pd.Series:
+    """Each row's study (a ledger frozen before studies were kept: every work is its own study)."""
+    return ledger["study_id"] if "study_id" in ledger else ledger["cluster_id"]
 
 
 def outcome_column(stage: str) -> str:
@@ -83,12 +93,16 @@ def build_ledger(
     clusters: pd.DataFrame,
     outcomes: pd.DataFrame,
     previous_ledger: pd.DataFrame | None = None,
+    studies: dict[str, str] | None = None,
 ) -> pd.DataFrame:
+    """The ledger; ``studies`` maps the works that people linked as reports of one study to the study's id."""
     frame = records[["record_id", "round", "source_type", "database", "source_file", "source_index", "title"]].copy()
     frame["round"] = frame["round"].astype(int)
     frame["cluster_id"] = frame["record_id"].map(dict(zip(clusters["record_id"], clusters["cluster_id"], strict=True)))
     frame["lane"] = frame["source_type"].map(LANES)
     frame["cluster_first_round"] = frame.groupby("cluster_id", sort=False)["round"].transform("min")
+
+    frame["study_id"] = frame["cluster_id"].map(lambda c: studies.get(c, c)) if studies else frame["cluster_id"]
 
     previous = previous_record_ids(config, records, previous_ledger)
     frame["version"] = frame["record_id"].isin(previous).map({True: "previous", False: "new"})

@@ -74,6 +74,16 @@ class ReviewPaths:
         return self.dedupe / "sources.csv"
 
     @property
+    def related(self) -> Path:
+        """Candidate links between works that may be reports of one study."""
+        return self.dedupe / "related.csv"
+
+    @property
+    def study_decisions(self) -> Path:
+        """People's verdicts on reports of one study."""
+        return self.decisions / "studies.csv"
+
+    @property
     def dedupe_review(self) -> Path:
         return self.dedupe / "review.csv"
 
@@ -109,6 +119,11 @@ class ReviewPaths:
     @property
     def counts(self) -> Path:
         return self.processed / "counts.json"
+
+    @property
+    def previous_counts(self) -> Path:
+        """The previous version's counts, re-derived from its records ({} when no previous version is marked)."""
+        return self.processed / "counts_previous.json"
 
     @property
     def prisma_csv(self) -> Path:

@@ -36,12 +36,35 @@ class Derived:
     outcomes: pd.DataFrame
     ledger: pd.DataFrame
     counts: dict[str, Any]
+    previous_counts: dict[str, Any]
 
 
 def previous_ledger(paths: ReviewPaths, config: dict[str, Any]) -> pd.DataFrame | None:
     """The frozen ledger of the previous version of the review, when the config names one."""
     marker = config["review"].get("previous_version") or {}
     return read_table(paths.root / marker["ledger"]) if "ledger" in marker else None
+
+
+def previous_counts(paths: ReviewPaths, config: dict[str, Any], records: pd.DataFrame, clusters: pd.DataFrame,
+                    outcomes: pd.DataFrame, studies: dict[str, str] | None = None) -> dict[str, Any]:
+    """The previous version's counts from its records and today's decisions ({} when none is marked)."""
+    from .versions import previous_marker, previous_version_ledger
+
+    if not previous_marker(config):
+        return {}
+    earlier_config, earlier = previous_version_ledger(config, records, clusters, outcomes, previous_ledger(paths, config),
+                                                      lambda name: read_table(paths.root / name), studies)
+    return compute_counts(earlier_config, earlier)
+
+
+def study_links(paths: ReviewPaths, records: pd.DataFrame, clusters: pd.DataFrame) -> dict[str, str]:
+    """cluster_id -> study_id from people's links in data/raw/decisions/studies.csv ({} when there are none)."""
+    from .dedupe.related import read_study_links, study_ids
+
+    if not paths.study_decisions.is_file():
+        return {}
+    links = read_study_links(paths.study_decisions, records["record_id"])
+    return study_ids(clusters, links, paths.study_decisions)
 
 
 def duplicate_overrides(paths: ReviewPaths, records: pd.DataFrame) -> pd.DataFrame | None:
@@ -61,5 +84,7 @@ def derive(root: str | Path) -> Derived:
     units = Units.build(records, clusters)
     decisions = read_decisions(paths, config, units)
     outcomes = resolve(config, units, decisions.table).outcomes
-    ledger = build_ledger(config, records, clusters, outcomes, previous_ledger(paths, config))
-    return Derived(config, records, import_report, clusters, decisions, outcomes, ledger, compute_counts(config, ledger))
+    studies = study_links(paths, records, clusters)
+    ledger = build_ledger(config, records, clusters, outcomes, previous_ledger(paths, config), studies)
+    return Derived(config, records, import_report, clusters, decisions, outcomes, ledger, compute_counts(config, ledger),
+                   previous_counts(paths, config, records, clusters, outcomes, studies))

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from . import prisma_template
-from .ledger import outcome_column
+from .ledger import outcome_column, study_column
 
 PRISMA_FIELDS = (
     "previous_studies",
@@ -69,12 +69,22 @@ def is_update(config: dict[str, Any], ledger: pd.DataFrame) -> bool:
     return bool(config["review"].get("previous_version")) or bool((ledger["version"] == "previous").any())
 
 
-def previous_studies(ledger: pd.DataFrame) -> int:
-    """Works the previous version included: from its frozen ledger when kept, else as decided now."""
+def previous_included(ledger: pd.DataFrame) -> tuple[set[str], int]:
+    """The studies the previous version included and its number of reports (included works).
+
+    From its frozen ledger when kept, else as decided now.
+    """
     if ledger["previous_fate"].ne("").any():
-        return int(ledger.loc[ledger["previous_fate"] == "included", "cluster_id"].nunique())
+        rows = ledger[ledger["previous_fate"] == "included"]
+        return set(study_column(rows)), int(rows["cluster_id"].nunique())
     previous = ledger[(ledger["cluster_version"] == "previous") & (ledger["role"] == "primary")]
-    return int((previous["fate"] == "included").sum())
+    included = previous[previous["fate"] == "included"]
+    return set(study_column(included)), len(included)
+
+
+def previous_studies(ledger: pd.DataFrame) -> int:
+    """Studies the previous version included: from its frozen ledger when kept, else as decided now."""
+    return len(previous_included(ledger)[0])
 
 
 def full_text_stage(config: dict[str, Any]) -> dict[str, Any] | None:
@@ -82,20 +92,37 @@ def full_text_stage(config: dict[str, Any]) -> dict[str, Any] | None:
     return stages[-1] if stages else None
 
 
+def search_round_counts(all_records: pd.DataFrame, counted: pd.DataFrame, update: bool) -> dict[str, int]:
+    """Search rounds (distinct round numbers of the search log) whose records the counts cover.
+
+    ``search_rounds`` counts the rounds of database and register searches,
+    ``other_search_rounds`` those of other methods (websites, organisations,
+    citations). An update covers its new records only, so these are the
+    update's own rounds; ``total_search_rounds`` and ``total_other_search_rounds``
+    count the rounds of every version.
+    """
+    def rounds(frame: pd.DataFrame, databases: bool) -> int:
+        return int(frame.loc[(frame["lane"] == "databases") == databases, "round"].nunique())
+
+    counts = {"search_rounds": rounds(counted, True), "other_search_rounds": rounds(counted, False)}
+    if update:
+        counts["total_search_rounds"] = rounds(all_records, True)
+        counts["total_other_search_rounds"] = rounds(all_records, False)
+    return counts
+
+
 def compute_counts(config: dict[str, Any], ledger: pd.DataFrame) -> dict[str, Any]:
     """The flat counts object of ``counts.json``."""
     labels = {c["code"]: c.get("label") or c["text"] for c in config["criteria"]["exclusion"]}
     counts: dict[str, Any] = {}
     all_records = ledger
-    in_databases = all_records["lane"] == "databases"
-    counts["search_rounds"] = int(all_records.loc[in_databases, "round"].nunique())
-    counts["other_search_rounds"] = int(all_records.loc[~in_databases, "round"].nunique())
-    counts["search_files"] = int(all_records["source_file"].nunique())
-    counts["records_imported"] = len(all_records)
     # an update counts identification, screening and eligibility for the new records only
     update = is_update(config, all_records)
     ledger = all_records[all_records["version"] == "new"] if update else all_records
     db_lane = ledger["lane"] == "databases"
+    counts.update(search_round_counts(all_records, ledger, update))
+    counts["search_files"] = int(all_records["source_file"].nunique())
+    counts["records_imported"] = len(all_records)
     if update:
         counts["new_search_rounds"] = int(ledger["round"].nunique())
         counts["records_previous_version"] = len(all_records) - len(ledger)
@@ -158,11 +185,14 @@ def compute_counts(config: dict[str, Any], ledger: pd.DataFrame) -> dict[str, An
     report_counts(other, "other")
 
     # included
+    # included: each work is a report; works people linked as reports of one study count as one study, and a
+    # new report of a study the previous version included adds a report, not a study
     included = primary[primary["fate"] == "included"]
-    counts["new_studies"] = len(included)
+    earlier, earlier_reports = previous_included(all_records) if update else (set(), 0)
+    counts["new_studies"] = len(set(study_column(included)) - earlier)
     counts["new_reports"] = len(included)
-    counts["previous_studies"] = previous_studies(all_records) if update else 0
-    counts["previous_reports"] = counts["previous_studies"]
+    counts["previous_studies"] = len(earlier)
+    counts["previous_reports"] = earlier_reports
     counts["total_studies"] = counts["previous_studies"] + counts["new_studies"]
     counts["total_reports"] = counts["previous_reports"] + counts["new_reports"]
     counts["pending"] = int((primary["fate"] == "pending").sum())
@@ -219,8 +249,8 @@ def check_counts(config: dict[str, Any], counts: dict[str, Any], ledger: pd.Data
              "reports assessed (other) = reports sought - reports not retrieved")
         rule("other_included", c["other_included"], c["other_assessed"] - c["other_excluded"] - c["other_pending"],
              "included (other) = reports assessed - reports excluded - reports pending")
-        rule("new_studies", c["new_studies"], c["dbr_included"] + c["other_included"],
-             "new studies = included from databases and registers + included from other methods")
+        rule("new_reports", c["new_reports"], c["dbr_included"] + c["other_included"],
+             "reports of new included studies = included from databases and registers + included from other methods")
     other_identified = c["website_results"] + c["organisation_results"] + c["citations_results"]
     rule("other lane", other_identified, c["other_sought_reports"] + c["other_duplicates"],
          "records from other methods = reports sought (other) + duplicates of records already found")
@@ -230,9 +260,34 @@ def check_counts(config: dict[str, Any], counts: dict[str, Any], ledger: pd.Data
              f"{name}: screened = included + excluded + pending")
     rule("total_studies", c["total_studies"], c["previous_studies"] + c["new_studies"], "total = previous + new studies")
     current = Counter(ledger.loc[ledger["version"] == "new", "fate"]) if is_update(config, ledger) else fates
-    rule("fate counts", current.get("included", 0), c["new_studies"], "new records with fate 'included' = new studies")
+    rule("fate counts", current.get("included", 0), c["new_reports"], "new records with fate 'included' = new reports")
+    problems += study_problems(counts, ledger, is_update(config, ledger))
     rule("duplicates", current.get("duplicate", 0), c["duplicates"] + c["other_duplicates"],
          "new records with fate 'duplicate' = duplicates in both lanes")
+    return problems
+
+
+def study_problems(counts: dict[str, Any], ledger: pd.DataFrame, update: bool) -> list[str]:
+    """Studies and reports: each study has a report, each included report belongs to a counted study."""
+    c = counts
+    problems = [f"{name}: {text} ({c[studies]} studies, {c[reports]} reports)"
+                for name, studies, reports, text in (
+                    ("new_reports", "new_studies", "new_reports", "reports of new studies must be at least the new studies"),
+                    ("previous_reports", "previous_studies", "previous_reports", "reports of previous studies must be at least the studies"),
+                    ("total_reports", "total_studies", "total_reports", "reports must be at least the studies"))
+                if c[reports] < c[studies]]
+    if c["total_reports"] != c["previous_reports"] + c["new_reports"]:
+        problems.append(f"total_reports: total reports = previous + new ({c['total_reports']} != "
+                        f"{c['previous_reports']} + {c['new_reports']})")
+    new = ledger[ledger["version"] == "new"] if update else ledger
+    included = new[(new["fate"] == "included") & (new["role"] == "primary")]
+    earlier, _ = previous_included(ledger) if update else (set(), 0)
+    studies = set(study_column(included))
+    if len(studies - earlier) != c["new_studies"]:
+        problems.append(f"new_studies: the included reports belong to {len(studies - earlier)} studies not in the previous "
+                        f"version, but new_studies is {c['new_studies']}")
+    if (study_column(included) == "").any():
+        problems.append("study_id: an included report belongs to no study (empty study_id in the ledger)")
     return problems
 
 

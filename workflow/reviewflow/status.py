@@ -89,6 +89,7 @@ def next_steps(paths: ReviewPaths, summary: dict[str, Any]) -> list[str]:
     for file, rows in summary["undecided_rows"].items():
         todo.append(f"- {file} has {_plural(rows, 'row')} with no decision yet")
     todo += [f"- warning: {w}" for w in summary["warnings"] if "no longer in the searches" not in w]
+    todo += study_link_steps(paths)
     coding = _rows(paths.processed / "evidence_log_todo.csv")
     if coding:
         todo.append(f"- {len(coding)} included studies need coding: copy their rows from "
@@ -101,9 +102,54 @@ def status_text(paths: ReviewPaths, config: dict[str, Any]) -> str:
         return "status: nothing screened yet; run the pipeline (snakemake --cores 2)"
     summary = json.loads(paths.screening_summary.read_text(encoding="utf-8"))
     lines = ["review status", *stage_lines(summary)]
+    lines += version_lines(paths, config)
     if paths.counts.is_file():
         counts = json.loads(paths.counts.read_text(encoding="utf-8"))
         lines.append(f"included: {counts['new_studies']} studies; works still pending: {counts['pending']}")
     todo = next_steps(paths, summary)
     lines += ["next:", *todo] if todo else ["next: nothing is pending"]
     return "\n".join(lines)
+
+
+def study_link_steps(paths: ReviewPaths) -> list[str]:
+    """Candidate links of reports of one study (dedupe/related.csv) that studies.csv does not decide yet."""
+    candidates = _rows(paths.related)
+    if not candidates:
+        return []
+    decided = {frozenset((r.get("record_id_a", "").strip(), r.get("record_id_b", "").strip()))
+               for r in _rows(paths.study_decisions) if (r.get("verdict") or "").strip()}
+    open_pairs = [r for r in candidates if frozenset((r["record_id_a"], r["record_id_b"])) not in decided]
+    if not open_pairs:
+        return []
+    return [f"- {_plural(len(open_pairs), 'pair')} of works may be reports of one study: copy the rows of {paths.related} "
+            f"you confirm into {paths.study_decisions} with verdict same (or different)"]
+
+
+def version_lines(paths: ReviewPaths, config: dict[str, Any]) -> list[str]:
+    """Studies and reports when they differ; for an update, the previous version reproduced (n of n published
+    counts) and the update's new counts."""
+    from .versions import Comparison, describe_version, previous_marker, published_counts
+
+    counts = json.loads(paths.counts.read_text(encoding="utf-8")) if paths.counts.is_file() else {}
+    published = published_counts(config)
+    lines = []
+    if counts.get("new_reports", 0) != counts.get("new_studies", 0):
+        lines.append(f"studies and reports: {counts['new_studies']} studies included with {counts['new_reports']} reports "
+                     "(works linked as reports of one study in data/raw/decisions/studies.csv)")
+    if previous_marker(config):
+        earlier = json.loads(paths.previous_counts.read_text(encoding="utf-8")) if paths.previous_counts.is_file() else {}
+        check = Comparison(published["previous"], earlier)
+        reproduced = check.summary() if check.published else "no published counts given (expected_counts)"
+        lines.append(f"{describe_version(config)}: {reproduced}; {earlier.get('new_studies', '?')} studies included, "
+                     f"{earlier.get('search_rounds', '?')} search rounds")
+        if check.wrong:
+            lines.append("  not reproduced: " + ", ".join(f"{k} {earlier.get(k)} (published {check.published[k]})" for k in check.wrong))
+        lines.append(
+            f"this update: {_plural(counts.get('search_rounds', 0), 'new search round')}, "
+            f"{_plural(counts.get('database_results', 0) + counts.get('register_results', 0), 'new record')} from databases and registers, "
+            f"{counts.get('records_screened', 0)} new works for screening, {counts.get('new_studies', 0)} new studies "
+            f"({counts.get('new_reports', 0)} reports); {counts.get('total_studies', 0)} studies in total"
+        )
+    if published["current"]:
+        lines.append(f"this version: {Comparison(published['current'], counts).summary()}")
+    return lines

@@ -4,7 +4,10 @@
 with ``counts.json`` and ``PRISMA.csv``, checks the PRISMA 2020 arithmetic,
 checks that the ledger and the import report account for every record read,
 and compares the counts with the numbers the review has published
-(``expected_counts`` in the config), when it declares them.
+(``expected_counts`` in the config), when it declares them. For an update,
+those are the previous version's published counts, checked against the
+previous version rebuilt from its records (and against its frozen ledger);
+the update's own published counts are ``expected_counts.current``.
 """
 
 from __future__ import annotations
@@ -15,6 +18,75 @@ from typing import Any
 from .csvio import read_table
 from .paths import ReviewPaths
 from .prisma import check_counts, compute_counts, prisma_table
+
+
+def verify_studies(paths: ReviewPaths, records: Any, clusters: Any, ledger: Any, derived: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The ledger's studies are those people's links give; each included report belongs to a counted study."""
+    from .ledger import study_column
+    from .pipeline import study_links
+
+    problems: list[str] = []
+    studies = study_links(paths, records, clusters)
+    expected = ledger["cluster_id"].map(lambda c: studies.get(c, c))
+    wrong = ledger.loc[study_column(ledger) != expected, "record_id"].tolist()
+    if wrong:
+        problems.append(f"ledger.csv gives {len(wrong)} records another study than {paths.study_decisions} does "
+                        f"(first: {wrong[0]}): rerun the pipeline")
+    c = derived
+    if c["new_reports"] < c["new_studies"] or c["total_reports"] < c["total_studies"]:
+        problems.append(f"there are fewer reports than studies ({c['new_reports']} reports of {c['new_studies']} new studies)")
+    if not problems:
+        linked = len(set(studies)) - len(set(studies.values()))
+        passed = [f"studies and reports: {c['new_studies']} new studies with {c['new_reports']} reports"
+                  + (f" ({linked} works are further reports of a study, from {paths.study_decisions})" if linked else "")
+                  + "; every included report belongs to a counted study"]
+        return problems, passed
+    return problems, []
+
+
+def verify_versions(
+    paths: ReviewPaths, config: dict[str, Any], records: Any, clusters: Any, derived: dict[str, Any]
+) -> tuple[list[str], list[str]]:
+    """The published counts of each version: the previous version's from its records (and its frozen ledger), this one's."""
+    from .pipeline import previous_counts, previous_ledger, study_links
+    from .versions import Comparison, describe_version, frozen_counts, previous_marker, published_counts
+
+    problems: list[str] = []
+    passed: list[str] = []
+    published = published_counts(config)
+    current = Comparison(published["current"], derived)
+    problems += [f"{key}: the review reports {current.published[key]}, but the ledger gives {derived.get(key)}"
+                 for key in current.wrong]
+    if current.published and not current.wrong:
+        passed.append(f"this version: the {len(current.published)} published counts of the review are reproduced")
+    if not previous_marker(config):
+        return problems, passed
+
+    records = records.copy()
+    records["round"] = records["round"].astype(int)
+    outcomes = read_table(paths.screening / "outcomes.csv")
+    earlier = previous_counts(paths, config, records, clusters, outcomes, study_links(paths, records, clusters))
+    written = json.loads(paths.previous_counts.read_text(encoding="utf-8")) if paths.previous_counts.is_file() else None
+    if written != earlier:
+        problems.append(f"{paths.previous_counts} differs from the previous version's counts derived from its records: "
+                        "rerun the pipeline (snakemake --cores 2)")
+    what = describe_version(config)
+    previous = Comparison(published["previous"], earlier)
+    for key in previous.wrong:
+        problems.append(f"{key}: {what} published {previous.published[key]}, but its records give {earlier.get(key)} "
+                        "with today's decisions (see data/processed/report/changes.md for the decisions that differ)")
+    if previous.published and not previous.wrong:
+        passed.append(f"{what}: its {len(previous.published)} published counts are reproduced from its records "
+                      f"({previous.summary()})")
+    frozen = previous_ledger(paths, config)
+    if frozen is not None and previous.published:
+        kept = Comparison(previous.published, frozen_counts(config, frozen))
+        for key in kept.wrong:
+            problems.append(f"{key}: {what} published {kept.published[key]}, but the frozen ledger gives "
+                            f"{kept.derived.get(key)}: is it the ledger of the published version?")
+        if not kept.wrong:
+            passed.append(f"the frozen ledger {previous_marker(config)['ledger']} gives the same {len(kept.published)} published counts")
+    return problems, passed
 
 
 def verify_review(paths: ReviewPaths, config: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -86,12 +158,10 @@ def verify_review(paths: ReviewPaths, config: dict[str, Any]) -> tuple[list[str]
         problems.append(f"missing output {paths.flow_diagram}: run the pipeline first (snakemake --cores 2)")
 
     expected = config.get("expected_counts", {})
-    wrong = [
-        f"{key}: the review reports {value}, but the ledger gives {derived.get(key)}"
-        for key, value in expected.items()
-        if derived.get(key) != value
-    ]
-    problems += wrong
-    if expected and not wrong:
-        passed.append(f"the {len(expected)} published counts of the review are reproduced")
+    # published counts by version, and the previous version rebuilt from its records (verify_versions)
+    study_problems, study_passed = verify_studies(paths, records, clusters, ledger, derived)
+    versions = expected or config["review"].get("previous_version")
+    version_problems, version_passed = verify_versions(paths, config, records, clusters, derived) if versions else ([], [])
+    problems += study_problems + version_problems
+    passed += study_passed + version_passed
     return problems, passed

@@ -2,10 +2,12 @@ rule changes:
     input:
         config=P.config,
         ledger=P.ledger,
+        counts=P.counts,
+        previous_counts=P.previous_counts,
         search_log=P.search_log,
         decisions=P.decisions_table,
         orphans=P.orphans,
-        previous_ledger=previous_ledger(),
+        previous_ledger=frozen_ledgers(),
         templates=template_files(),
     output:
         rounds=P.report / "changes.csv",

@@ -91,6 +91,15 @@ def previous_ledger():
     return [marker["ledger"]] if "ledger" in marker else []
 
 
+def frozen_ledgers():
+    """Every frozen ledger the previous versions name (a previous version that was an update names its own)."""
+    found, marker = [], config["review"].get("previous_version") or {}
+    while marker:
+        found += [marker["ledger"]] if "ledger" in marker else []
+        marker = marker.get("previous_version") or {}
+    return found
+
+
 def changes_details():
     """The comparisons with the previous version need its frozen ledger."""
     if not previous_ledger():

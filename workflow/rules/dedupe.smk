@@ -7,6 +7,7 @@ rule dedupe:
         clusters=P.clusters,
         review=P.dedupe_review,
         sources=P.dedupe_sources,
+        related=P.related,
     log:
         LOGS / "dedupe.log",
     params:

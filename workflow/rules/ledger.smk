@@ -4,9 +4,11 @@ rule ledger:
         records=P.records,
         clusters=P.clusters,
         outcomes=P.screening / "outcomes.csv",
-        previous_ledger=previous_ledger(),
+        previous_ledger=frozen_ledgers(),
+        studies=optional(P.study_decisions),
     output:
         ledger=P.ledger,
+        previous_counts=P.previous_counts,
         counts=P.counts,
         prisma=P.prisma_csv,
         flow_diagram=P.flow_diagram,

@@ -6,6 +6,10 @@ VERIFY_INPUTS = dict(
     clusters=P.clusters,
     ledger=P.ledger,
     counts=P.counts,
+    previous_counts=P.previous_counts,
+    outcomes=P.screening / "outcomes.csv",
+    previous_ledger=frozen_ledgers(),
+    studies=optional(P.study_decisions),
     prisma=P.prisma_csv,
     flow_diagram=P.flow_diagram,
 )

@@ -33,8 +33,19 @@ def read_overrides(path: Path, record_ids: Iterable[str]) -> pd.DataFrame:
     return check_overrides(frame, record_ids, file=path)
 
 
-def check_overrides(frame: pd.DataFrame | None, record_ids: Iterable[str], file: str | Path | None = None) -> pd.DataFrame:
-    """The decisions with verdicts in lower case, checked against the records' ids."""
+def check_overrides(
+    frame: pd.DataFrame | None,
+    record_ids: Iterable[str],
+    file: str | Path | None = None,
+    what: str = "duplicate decisions",
+    id_source: str = "data/processed/dedupe/clusters.csv or review.csv",
+    verdict_fix: str = "write same or different",
+) -> pd.DataFrame:
+    """The decisions with verdicts in lower case, checked against the records' ids.
+
+    ``what``, ``id_source`` and ``verdict_fix`` word the errors for another
+    file of pair verdicts (the study links of ``related.py``).
+    """
     if frame is None or frame.empty:
         return pd.DataFrame(columns=[*COLUMNS, ROW])
     frame = frame.copy()
@@ -60,11 +71,11 @@ def check_overrides(frame: pd.DataFrame | None, record_ids: Iterable[str], file:
                 problem(column, "the record id is empty", "give both records' ids")
             elif value not in known:
                 problem(column, f"'{value}' is not a record id of this review",
-                        "copy the id from data/processed/dedupe/clusters.csv or review.csv (ids look like R03-1a2b3c4d5e6f)")
+                        f"copy the id from {id_source} (ids look like R03-1a2b3c4d5e6f)")
         if a and a == b:
             problem("record_id_b", "a record is paired with itself", "name two different records")
         if verdict not in VERDICTS:
-            problem("verdict", f"'{row.verdict}' is not a verdict", "write same or different")
+            problem("verdict", f"'{row.verdict}' is not a verdict", verdict_fix)
             continue
         pair = (a, b) if a <= b else (b, a)
         if pair in seen and seen[pair][0] != verdict:
@@ -72,7 +83,7 @@ def check_overrides(frame: pd.DataFrame | None, record_ids: Iterable[str], file:
                     "keep one decision per pair")
         seen.setdefault(pair, (verdict, number))
     if errors:
-        raise ReviewErrors(errors, f"{file or 'the duplicate decisions'}: problems in the duplicate decisions")
+        raise ReviewErrors(errors, f"{file or 'the ' + what}: problems in the {what}")
     frame["verdict"] = verdicts
     frame["record_id_a"] = frame["record_id_a"].astype(str).str.strip()
     frame["record_id_b"] = frame["record_id_b"].astype(str).str.strip()

@@ -76,7 +76,7 @@ def unexpected_files(paths: ReviewPaths, config: dict[str, Any]) -> list[str]:
     """Files under data/raw/decisions/ that nothing reads, each with what to do (never ignored in silence)."""
     if not paths.decisions.is_dir():
         return []
-    expected = {paths.duplicate_decisions}
+    expected = {paths.duplicate_decisions, paths.study_decisions}
     for stage in config["stages"]:
         expected |= {paths.decision_file(stage["name"], r) for r in stage["reviewers"]}
         expected.add(paths.adjudication_file(stage["name"]))
