@@ -371,6 +371,21 @@ def step_check(args: argparse.Namespace) -> int:
     return status
 
 
+def step_init(args: argparse.Namespace) -> int:
+    """Lay out a new, empty review folder (refuses one that already holds a review)."""
+    from .newreview import init_review, snakefile
+
+    root = Path(args.review_dir)
+    written = init_review(root, args.title)
+    print(f"a new review in {root}:")
+    for path in written:
+        print(f"  {path}{'/' if path.is_dir() else ''}")
+    print(f"next: describe the review in {root / 'config' / 'config.yaml'}, add an export to {root / 'data' / 'raw' / 'searches'} "
+          f"and its row to {root / 'data' / 'raw' / 'searches.csv'}, then run: snakemake -s {snakefile()} -d {root} --cores 2 "
+          f"(see {root / 'README.md'})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reviewflow", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -397,6 +412,10 @@ def build_parser() -> argparse.ArgumentParser:
     freeze.add_argument("--to", default="data/raw/previous/ledger.csv", help="where to keep it, in the review folder")
     add("verify", step_verify, "check that every count adds up and is derived from the ledger")
     add("status", step_status, "what is pending, per stage and reviewer, and what to do next")
+    init = sub.add_parser("init", help="lay out a new, empty review: config, search log, data/raw/ folders, README")
+    init.add_argument("review_dir", metavar="REVIEW_DIR", help="the new review's folder (created if missing; must not hold a review)")
+    init.add_argument("--title", default="A new review", help="the review's title, written into config/config.yaml")
+    init.set_defaults(step=step_init)
     check = sub.add_parser("check", help="check export files before adding them: format, records, field coverage, problems")
     check.add_argument("files", nargs="+", metavar="FILE", help="export files (RIS, BibTeX, MEDLINE, WoS, CSV/TSV/XLSX, EndNote XML...)")
     check.add_argument("--hits", type=int, default=None, help="the number of results the database reported (one file only)")

@@ -144,7 +144,11 @@ def build_ledger(
     frame["fate"] = fate
     frame["fate_stage"] = fate_stage
     frame["fate_reason"] = fate_reason
-    return frame[ledger_columns(config)]
+    frame = frame[ledger_columns(config)]
+    if frame.empty:  # a review with no records yet: columns keep their types (no floats from empty maps)
+        numbers = {"round", "source_index", "cluster_first_round"}
+        frame = frame.astype({c: int if c in numbers else str for c in frame.columns})
+    return frame
 
 
 def _last_stage_for(config: dict[str, Any], lane: str) -> str:
