@@ -12,7 +12,9 @@ from snakemake.utils import min_version, validate
 
 min_version("9.0")
 
-REVIEWFLOW_HOME = Path(workflow.basedir)
+# this file is workflow/rules/common.smk of the checkout, whichever Snakefile includes it (the
+# repository's, workflow/Snakefile, or a review's own through `module`)
+REVIEWFLOW_HOME = Path(workflow.current_basedir).resolve().parents[1]
 PACKAGE_DIR = REVIEWFLOW_HOME / "workflow"
 # jobs run this checkout's package, whatever else is installed
 sys.path.insert(0, str(PACKAGE_DIR))

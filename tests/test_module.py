@@ -1,0 +1,40 @@
+"""reviewflow used as a Snakemake module from a review's own Snakefile (docs/examples/module)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reviewflow.newreview import init_review
+from reviewflow.paths import ReviewPaths
+
+from . import minireview
+from .conftest import REPO
+
+pytestmark = pytest.mark.e2e
+
+EXAMPLE = REPO / "docs" / "examples" / "module" / "workflow" / "Snakefile"
+
+
+def test_the_module_example_runs_a_review_against_this_checkout(tmp_path: Path) -> None:
+    root = tmp_path / "review"
+    init_review(root)
+    example = EXAMPLE.read_text(encoding="utf-8")
+    assert '"../../reviewflow/workflow/Snakefile"' in example
+    (root / "workflow").mkdir()
+    (root / "workflow" / "Snakefile").write_text(
+        example.replace('"../../reviewflow/workflow/Snakefile"', repr(str(REPO / "workflow" / "Snakefile"))), encoding="utf-8")
+    paths = ReviewPaths(root)
+    (paths.searches / "first.ris").write_text(minireview.RIS, encoding="utf-8")
+    with paths.search_log.open("a", encoding="utf-8") as handle:
+        handle.write("1,2026-06-01,database,TestDB,partnership,first.ris,3\n")
+    command = [sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", "rules"]
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(paths.counts.read_text())["title_screened"] == 3
+    assert paths.report_html.is_file() and "every count is derived" in (paths.processed / "verify.txt").read_text()
+    assert "r1: screen 3 works at title" in result.stdout + result.stderr
