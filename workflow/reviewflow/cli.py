@@ -218,6 +218,7 @@ def step_report(args: argparse.Namespace) -> int:
     from .evidence import coding_scheme
     from .figures import build_figures
     from .included import included_works, reference_field, to_csv_frame, to_ris, with_references
+    from .progress import Progress
     from .report import ReportInputs, render_html, render_sections, template_environment
     from .tables import build_tables, search_summary, source_contribution
 
@@ -227,6 +228,8 @@ def step_report(args: argparse.Namespace) -> int:
     evidence = read_table(paths.processed / "evidence_log.csv")
     ledger = read_table(paths.ledger)
     import_report = read_table(paths.import_report)
+    done = Progress(4, "report", "parts", size=len(ledger))
+    done.part("tables and figures")
     tables = build_tables(config, evidence, str(paths.config))
     summary = search_summary(ledger, import_report)
 
@@ -235,7 +238,7 @@ def step_report(args: argparse.Namespace) -> int:
     for figure in figures:
         write_text(figure.svg, paths.figure(figure.name))
 
-    # the included studies
+    done.part("the included studies (RIS, CSV)")
     fields = coding_scheme(config)
     reference = reference_field(config)
     works = with_references(included_works(ledger, _records(paths)), evidence, reference)
@@ -263,12 +266,15 @@ def step_report(args: argparse.Namespace) -> int:
         evidence_fields=[f.label for f in fields if f.name != reference],
         studies_coded=len(evidence),
     )
+    done.part("the report's sections")
     env = template_environment([paths.root / "templates", Path(args.templates)])
     sections = render_sections(env, inputs)
     for name, text in sections.items():
         write_text(text, paths.report / f"{name}.md")
+    done.part("the HTML report")
     svgs = {"../prisma/flow_diagram.svg": diagram_svg, **{relative[f.name]: f.svg for f in figures}}
     write_text(render_html(env, config, sections, svgs), paths.report_html)
+    done.close()
     print(f"report: {len(sections)} sections, {paths.report_html}, the flow diagram, {len(figures)} figures, "
           f"{len(works)} included studies (RIS, CSV)")
     return 0

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ReviewError, ReviewErrors
+from ..progress import track
 from ..records import BIBLIO_FIELDS, ID_HASH_LENGTH, RECORD_COLUMNS, format_round
 from . import ParsedExport, read_export
 from .base import gc_paused
@@ -246,7 +247,8 @@ def write_import(log: pd.DataFrame, searches_dir: Path, records_path: Path, work
     try:
         with gc_paused(), partial.open("w", encoding="utf-8", newline="") as handle:
             handle.write(",".join(RECORD_COLUMNS) + "\n")
-            for result in read_files(entries, searches_dir, workers, as_text=True):
+            files = read_files(entries, searches_dir, workers, as_text=True)
+            for result in track(files, len(entries), "import: export files read", "files", quiet_below=2):
                 if result.error is not None:
                     errors.append(result.error)
                     continue
