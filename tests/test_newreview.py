@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,10 @@ def test_init_then_snakemake_runs_to_the_end_then_a_first_export_reaches_the_wor
     sheet = paths.worksheet("title", "r1").read_text()
     assert "Partnership working in schools" in sheet and "Joint working in policing" in sheet
     assert "r1: screen 3 works at title" in result.stdout + result.stderr
+    # Snakemake's own report holds the flow diagram, the tables and the report, each with its caption
+    run_snakemake(root, "--report", str(tmp_path / "report.zip"))
+    with zipfile.ZipFile(tmp_path / "report.zip") as archive:
+        names = {Path(name).name for name in archive.namelist()}
+        page = archive.read(next(n for n in archive.namelist() if n.endswith("report/report.html"))).decode()
+    assert {"flow_diagram.svg", "PRISMA.csv", "design.html", "search_summary.html", "report.html", "included_studies.csv"} <= names
+    assert "PRISMA 2020 flow diagram" in page

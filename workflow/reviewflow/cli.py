@@ -33,7 +33,8 @@ def _config(paths: ReviewPaths) -> dict[str, Any]:
 def _records(paths: ReviewPaths):  # type: ignore[no-untyped-def]
     from .csvio import read_table
 
-    records = read_table(paths.records)
+    # every original field (raw) is for the auditor: no step after the import reads it
+    records = read_table(paths.records, columns=lambda name: name != "raw")
     records["round"] = records["round"].astype(int)
     return records
 

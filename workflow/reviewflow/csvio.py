@@ -24,7 +24,7 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -124,9 +124,12 @@ def read_people_csv(
     return pd.DataFrame.from_records(records, columns=columns).astype({ROW: int})
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a file this pipeline wrote: strings everywhere, nothing converted to NaN."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+def read_table(path: str | Path, columns: Sequence[str] | Callable[[str], bool] | None = None) -> pd.DataFrame:
+    """Read a file this pipeline wrote: strings everywhere, nothing converted to NaN.
+
+    ``columns``: only these (names, or a test of a name), e.g. records.csv without its bulky ``raw``.
+    """
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, usecols=columns)
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")

@@ -63,6 +63,36 @@ def export_files():
     return sorted({str(P.searches / n) for n in names if n and (P.searches / n).is_file()})
 
 
+# Threads and memory of each step, for the scheduler of a cluster executor (SLURM,
+# Kubernetes...) and for --resources mem_mb=... on one machine. Every step is one
+# process, and only the import uses a second core (it reads files in two worker
+# processes). Its peak memory grows with the size of the search: measured with
+# benchmarks/bench_pipeline_1m.py (RIS exports, 100,000 and 1,000,000 records; see
+# config/README.md) as a base plus megabytes per megabyte of export files, here
+# with half as much again in hand (other export formats, longer records).
+STEP_MEMORY = {  # step: (base MB, MB per MB of exports)
+    "import": (250, 3.5),
+    "dedupe": (200, 4.5),
+    "screen": (250, 12.5),
+    "ledger": (150, 2.0),
+    "evidence_todo": (150, 2.5),
+    "tables": (150, 0.5),
+    "report": (150, 2.5),
+    "changes": (150, 0.5),
+    "verify": (150, 2.5),
+}
+
+
+def export_megabytes():
+    return sum(Path(f).stat().st_size for f in export_files()) / 1e6
+
+
+def mem_mb(step):
+    """The memory to reserve for a step's job, from the measured figures and this review's exports."""
+    base, per_mb = STEP_MEMORY[step]
+    return int(-(-1.5 * (base + per_mb * EXPORT_MB) // 100) * 100)
+
+
 def decision_files():
     """Every decision file present for the configured stages (new files trigger a rerun)."""
     found = []
@@ -71,6 +101,9 @@ def decision_files():
         if folder.is_dir():
             found += sorted(str(p) for p in folder.glob("*.csv"))
     return found
+
+
+EXPORT_MB = export_megabytes()
 
 
 def previous_ledger():

@@ -9,6 +9,9 @@ rule dedupe:
         sources=P.dedupe_sources,
     log:
         LOGS / "dedupe.log",
+    threads: 1
+    resources:
+        mem_mb=mem_mb("dedupe"),
     params:
         cli=CLI,
         code=CODE_VERSION,

@@ -18,6 +18,9 @@ rule verification:
         P.processed / "verify.txt",
     log:
         LOGS / "verify.log",
+    threads: 1
+    resources:
+        mem_mb=mem_mb("verify"),
     params:
         cli=CLI,
         code=CODE_VERSION,
@@ -30,6 +33,9 @@ rule verify:
         **VERIFY_INPUTS,
     log:
         LOGS / "verify_on_demand.log",
+    threads: 1
+    resources:
+        mem_mb=mem_mb("verify"),
     params:
         cli=CLI,
     shell:
@@ -44,6 +50,9 @@ rule status:
         all_outputs(),
     log:
         LOGS / "status.log",
+    threads: 1
+    resources:
+        mem_mb=200,  # reads two small JSON files
     params:
         cli=CLI,
     shell:
