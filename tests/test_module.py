@@ -38,3 +38,18 @@ def test_the_module_example_runs_a_review_against_this_checkout(tmp_path: Path) 
     assert json.loads(paths.counts.read_text())["title_screened"] == 3
     assert paths.report_html.is_file() and "every count is derived" in (paths.processed / "verify.txt").read_text()
     assert "r1: screen 3 works at title" in result.stdout + result.stderr
+
+
+def test_every_rule_declares_threads_and_memory(tmp_path: Path) -> None:
+    minireview.write_inputs(tmp_path)
+    command = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(tmp_path), "-n", "--forceall",
+               "--cores", "2", "status"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    jobs = result.stdout.split("\nlocalrule ")[1:] or result.stdout.split("\nrule ")[1:]
+    rules = {job.split(":", 1)[0]: job for job in jobs}
+    assert {"import_records", "dedupe", "screen", "ledger", "tables", "evidence_todo", "report", "changes",
+            "verification", "status"} <= set(rules)
+    for name, job in rules.items():
+        assert "mem_mb=" in job, name
+    assert "threads: 2" in rules["import_records"]

@@ -88,9 +88,11 @@ def export_megabytes():
 
 
 def mem_mb(step):
-    """The memory to reserve for a step's job, from the measured figures and this review's exports."""
+    """The memory to reserve for a step's job, from the measured figures and this review's exports
+    (rounded up to 100 MB); a job retried after running out (--retries) gets twice, three times as much."""
     base, per_mb = STEP_MEMORY[step]
-    return int(-(-1.5 * (base + per_mb * EXPORT_MB) // 100) * 100)
+    first = int(-(-1.5 * (base + per_mb * EXPORT_MB) // 100) * 100)
+    return lambda wildcards, attempt: first * attempt
 
 
 def decision_files():
