@@ -53,3 +53,12 @@ def test_every_rule_declares_threads_and_memory(tmp_path: Path) -> None:
     for name, job in rules.items():
         assert "mem_mb=" in job, name
     assert "threads: 2" in rules["import_records"]
+
+
+def test_config_readme_documents_every_key_of_the_schema() -> None:
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "config_reference.py"), "--check"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    text = (REPO / "config" / "README.md").read_text(encoding="utf-8")
+    for key in ("`stages[].assignment.mode`", "`reviewers.<code>.name`", "`report.flow_diagram.separate_screening`"):
+        assert key in text
