@@ -87,7 +87,7 @@ def build_ledger(
 ) -> pd.DataFrame:
     frame = records[["record_id", "round", "source_type", "database", "source_file", "source_index", "title"]].copy()
     frame["round"] = frame["round"].astype(int)
-    frame["cluster_id"] = frame["record_id"].map(dict(zip(clusters["record_id"], clusters["cluster_id"], strict=True)))
+    frame["cluster_id"] = frame["record_id"].map(pd.Series(clusters["cluster_id"].to_numpy(), index=clusters["record_id"].to_numpy()))
     frame["lane"] = frame["source_type"].map(LANES)
     frame["cluster_first_round"] = frame.groupby("cluster_id", sort=False)["round"].transform("min")
 
