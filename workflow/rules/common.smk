@@ -66,20 +66,20 @@ def export_files():
 # Threads and memory of each step, for the scheduler of a cluster executor (SLURM,
 # Kubernetes...) and for --resources mem_mb=... on one machine. Every step is one
 # process, and only the import uses a second core (it reads files in two worker
-# processes). Its peak memory grows with the size of the search: measured with
+# processes). A step's peak memory grows with the size of the search: measured with
 # benchmarks/bench_pipeline_1m.py (RIS exports, 100,000 and 1,000,000 records; see
 # config/README.md) as a base plus megabytes per megabyte of export files, here
 # with half as much again in hand (other export formats, longer records).
-STEP_MEMORY = {  # step: (base MB, MB per MB of exports)
-    "import": (250, 3.5),
-    "dedupe": (200, 4.5),
-    "screen": (250, 12.5),
-    "ledger": (150, 2.0),
-    "evidence_todo": (150, 2.5),
-    "tables": (150, 0.5),
-    "report": (150, 2.5),
-    "changes": (150, 0.5),
-    "verify": (150, 2.5),
+STEP_MEMORY = {  # step: (base MB, MB per MB of exports); RIS exports hold about 1,100 records per MB
+    "import": (270, 3.5),  # 20k records 328 MB, 100k 573 MB
+    "dedupe": (100, 5.2),  # 20k 182 MB, 100k 567 MB
+    "screen": (100, 14.0),  # 20k 333 MB, 100k 1,361 MB, 1M 12.9 GB (the priority ranking: most of it)
+    "ledger": (100, 2.7),  # 20k 144 MB, 100k 322 MB, 1M 2.6 GB
+    "evidence_todo": (150, 2.3),  # 100k 363 MB
+    "tables": (150, 0.5),  # 100k 196 MB
+    "report": (150, 2.5),  # 100k 378 MB
+    "changes": (150, 0.5),  # 100k 194 MB
+    "verify": (150, 4.1),  # 100k 530 MB
 }
 
 
