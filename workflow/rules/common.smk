@@ -71,8 +71,8 @@ def export_files():
 # config/README.md) as a base plus megabytes per megabyte of export files, here
 # with half as much again in hand (other export formats, longer records).
 STEP_MEMORY = {  # step: (base MB, MB per MB of exports); RIS exports hold about 1,100 records per MB
-    "import": (270, 3.5),  # 20k records 328 MB, 100k 573 MB
-    "dedupe": (100, 5.2),  # 20k 182 MB, 100k 567 MB
+    "import": (550, 0.25),  # 20k records 328 MB, 100k 573 MB, 1M 739 MB (it streams: files of 50k records)
+    "dedupe": (150, 4.6),  # 20k 182 MB, 100k 567 MB, 1M 4.4 GB
     "screen": (100, 14.0),  # 20k 333 MB, 100k 1,361 MB, 1M 12.9 GB (the priority ranking: most of it)
     "ledger": (100, 2.7),  # 20k 144 MB, 100k 322 MB, 1M 2.6 GB
     "evidence_todo": (150, 2.3),  # 100k 363 MB
