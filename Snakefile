@@ -9,6 +9,9 @@
 # loader and validated against workflow/reviewflow/schemas/config.schema.yaml
 # (see workflow/rules/common.smk).
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/import.smk"
 include: "workflow/rules/dedupe.smk"

@@ -33,7 +33,8 @@ def _config(paths: ReviewPaths) -> dict[str, Any]:
 def _records(paths: ReviewPaths):  # type: ignore[no-untyped-def]
     from .csvio import read_table
 
-    records = read_table(paths.records)
+    # every original field (raw) is for the auditor: no step after the import reads it
+    records = read_table(paths.records, columns=lambda name: name != "raw")
     records["round"] = records["round"].astype(int)
     return records
 
@@ -234,6 +235,7 @@ def step_report(args: argparse.Namespace) -> int:
     from .evidence import coding_scheme
     from .figures import build_figures
     from .included import included_works, reference_field, to_csv_frame, to_ris, with_references
+    from .progress import Progress
     from .report import ReportInputs, render_html, render_sections, template_environment
     from .searchlog import databases_searched
     from .tables import build_tables, search_summary, source_contribution
@@ -244,6 +246,8 @@ def step_report(args: argparse.Namespace) -> int:
     evidence = read_table(paths.processed / "evidence_log.csv")
     ledger = read_table(paths.ledger)
     import_report = read_table(paths.import_report)
+    done = Progress(4, "report", "parts", size=len(ledger))
+    done.part("tables and figures")
     tables = build_tables(config, evidence, str(paths.config))
     summary = search_summary(ledger, import_report)
 
@@ -252,7 +256,7 @@ def step_report(args: argparse.Namespace) -> int:
     for figure in figures:
         write_text(figure.svg, paths.figure(figure.name))
 
-    # the included studies
+    done.part("the included studies (RIS, CSV)")
     fields = coding_scheme(config)
     reference = reference_field(config)
     works = with_references(included_works(ledger, _records(paths)), evidence, reference)
@@ -281,12 +285,15 @@ def step_report(args: argparse.Namespace) -> int:
         studies_coded=len(evidence),
         databases_searched=databases_searched(import_report),
     )
+    done.part("the report's sections")
     env = template_environment([paths.root / "templates", Path(args.templates)])
     sections = render_sections(env, inputs)
     for name, text in sections.items():
         write_text(text, paths.report / f"{name}.md")
+    done.part("the HTML report")
     svgs = {"../prisma/flow_diagram.svg": diagram_svg, **{relative[f.name]: f.svg for f in figures}}
     write_text(render_html(env, config, sections, svgs), paths.report_html)
+    done.close()
     print(f"report: {len(sections)} sections, {paths.report_html}, the flow diagram, {len(figures)} figures, "
           f"{len(works)} included studies (RIS, CSV)")
     return 0
@@ -396,6 +403,21 @@ def step_check(args: argparse.Namespace) -> int:
     return status
 
 
+def step_init(args: argparse.Namespace) -> int:
+    """Lay out a new, empty review folder (refuses one that already holds a review)."""
+    from .newreview import init_review, snakefile
+
+    root = Path(args.review_dir)
+    written = init_review(root, args.title)
+    print(f"a new review in {root}:")
+    for path in written:
+        print(f"  {path}{'/' if path.is_dir() else ''}")
+    print(f"next: describe the review in {root / 'config' / 'config.yaml'}, add an export to {root / 'data' / 'raw' / 'searches'} "
+          f"and its row to {root / 'data' / 'raw' / 'searches.csv'}, then run: snakemake -s {snakefile()} -d {root} --cores 2 "
+          f"(see {root / 'README.md'})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reviewflow", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -422,6 +444,10 @@ def build_parser() -> argparse.ArgumentParser:
     freeze.add_argument("--to", default="data/raw/previous/ledger.csv", help="where to keep it, in the review folder")
     add("verify", step_verify, "check that every count adds up and is derived from the ledger")
     add("status", step_status, "what is pending, per stage and reviewer, and what to do next")
+    init = sub.add_parser("init", help="lay out a new, empty review: config, search log, data/raw/ folders, README")
+    init.add_argument("review_dir", metavar="REVIEW_DIR", help="the new review's folder (created if missing; must not hold a review)")
+    init.add_argument("--title", default="A new review", help="the review's title, written into config/config.yaml")
+    init.set_defaults(step=step_init)
     check = sub.add_parser("check", help="check export files before adding them: format, records, field coverage, problems")
     check.add_argument("files", nargs="+", metavar="FILE", help="export files (RIS, BibTeX, MEDLINE, WoS, CSV/TSV/XLSX, EndNote XML...)")
     check.add_argument("--hits", type=int, default=None, help="the number of results the database reported (one file only)")

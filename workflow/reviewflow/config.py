@@ -63,7 +63,7 @@ def load_yaml(path: str | Path) -> Any:
         raise ReviewError(
             "the review's configuration file is missing",
             file=path,
-            fix="a review folder needs config/config.yaml; copy the demo's and edit it",
+            fix="a review folder needs config/config.yaml; start a new review with `reviewflow init REVIEW_DIR`",
         ) from None
     except IsADirectoryError:
         raise ReviewError("this is a folder, not the configuration file", file=path,

@@ -30,7 +30,7 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -148,10 +148,13 @@ def read_people_csv(
 EXACT_FILES = frozenset({"records.csv", "PRISMA.csv"})
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
+def read_table(path: str | Path, columns: Sequence[str] | Callable[[str], bool] | None = None) -> pd.DataFrame:
     """Read a file this pipeline wrote: strings everywhere, nothing converted to NaN, and the
-    apostrophe that neutralised a formula-like cell removed (the value as it was before writing)."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+    apostrophe that neutralised a formula-like cell removed (the value as it was before writing).
+
+    ``columns``: only these (names, or a test of a name), e.g. records.csv without its bulky ``raw``.
+    """
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, usecols=columns)
     if Path(path).name not in EXACT_FILES:
         for column in frame.columns:
             values = frame[column]

@@ -36,11 +36,12 @@ FIX = "one row per export file with the columns round, date, source_type, databa
 def read_search_log(path: Path, searches_dir: Path) -> pd.DataFrame:
     """The search log, checked, in canonical order (round, then row).
 
+    A log with its header and no rows (a new review) is an empty search: no
+    records, every count zero.
+
     Adds ``lane`` (databases or other) and ``log_order`` (the row's position).
     """
     log = read_people_csv(path, COLUMNS, what="search log", fix=FIX)
-    if log.empty:
-        raise ReviewError("the search log lists no export files", file=path, fix=FIX)
     for column in OPTIONAL_COLUMNS:
         if column not in log:
             log[column] = ""

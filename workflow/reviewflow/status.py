@@ -97,6 +97,17 @@ def next_steps(paths: ReviewPaths, summary: dict[str, Any]) -> list[str]:
     return todo
 
 
+def first_steps(paths: ReviewPaths) -> list[str]:
+    """What to do in a review with no records yet (a new review: the search log lists no export)."""
+    if not paths.import_report.is_file() or _rows(paths.import_report):
+        return []
+    return [
+        f"- no records yet: save a search export in {paths.searches}/, check it (reviewflow check FILE), and give it a row in "
+        f"the search log {paths.search_log} (round, date, source_type, database, query, file); then run the pipeline again",
+        f"- describe the review in {paths.config} first if you have not: questions, reviewers, stages, criteria",
+    ]
+
+
 def status_text(paths: ReviewPaths, config: dict[str, Any]) -> str:
     if not paths.screening_summary.is_file():
         return "status: nothing screened yet; run the pipeline (snakemake --cores 2)"
@@ -106,7 +117,7 @@ def status_text(paths: ReviewPaths, config: dict[str, Any]) -> str:
     if paths.counts.is_file():
         counts = json.loads(paths.counts.read_text(encoding="utf-8"))
         lines.append(f"included: {counts['new_studies']} studies; works still pending: {counts['pending']}")
-    todo = next_steps(paths, summary)
+    todo = first_steps(paths) or next_steps(paths, summary)
     lines += ["next:", *todo] if todo else ["next: nothing is pending"]
     return "\n".join(lines)
 

@@ -15,6 +15,9 @@ rule changes:
         details=changes_details(),
     log:
         LOGS / "changes.log",
+    threads: 1
+    resources:
+        mem_mb=mem_mb("changes"),
     params:
         cli=CLI,
         code=CODE_VERSION,

@@ -12,7 +12,9 @@ from snakemake.utils import min_version, validate
 
 min_version("9.0")
 
-REVIEWFLOW_HOME = Path(workflow.basedir)
+# this file is workflow/rules/common.smk of the checkout, whichever Snakefile includes it (the
+# repository's, workflow/Snakefile, or a review's own through `module`)
+REVIEWFLOW_HOME = Path(workflow.current_basedir).resolve().parents[1]
 PACKAGE_DIR = REVIEWFLOW_HOME / "workflow"
 # jobs run this checkout's package, whatever else is installed
 sys.path.insert(0, str(PACKAGE_DIR))
@@ -75,6 +77,38 @@ def export_files():
     return sorted(listed | present)
 
 
+# Threads and memory of each step, for the scheduler of a cluster executor (SLURM,
+# Kubernetes...) and for --resources mem_mb=... on one machine. Every step is one
+# process, and only the import uses a second core (it reads files in two worker
+# processes). A step's peak memory grows with the size of the search: measured with
+# benchmarks/bench_pipeline_1m.py (RIS exports, 100,000 and 1,000,000 records; see
+# config/README.md) as a base plus megabytes per megabyte of export files, here
+# with half as much again in hand (other export formats, longer records).
+STEP_MEMORY = {  # step: (base MB, MB per MB of exports); RIS exports hold about 1,100 records per MB
+    "import": (550, 0.25),  # 20k records 328 MB, 100k 573 MB, 1M 739 MB (it streams: files of 50k records)
+    "dedupe": (150, 4.6),  # 20k 182 MB, 100k 567 MB, 1M 4.4 GB
+    "screen": (100, 14.0),  # 20k 333 MB, 100k 1,361 MB, 1M 12.9 GB (the priority ranking: most of it)
+    "ledger": (100, 2.7),  # 20k 144 MB, 100k 322 MB, 1M 2.6 GB
+    "evidence_todo": (150, 2.3),  # 100k 363 MB
+    "tables": (150, 0.5),  # 100k 196 MB
+    "report": (150, 2.5),  # 100k 378 MB
+    "changes": (150, 0.5),  # 100k 194 MB
+    "verify": (150, 4.1),  # 100k 530 MB
+}
+
+
+def export_megabytes():
+    return sum(Path(f).stat().st_size for f in export_files()) / 1e6
+
+
+def mem_mb(step):
+    """The memory to reserve for a step's job, from the measured figures and this review's exports
+    (rounded up to 100 MB); a job retried after running out (--retries) gets twice, three times as much."""
+    base, per_mb = STEP_MEMORY[step]
+    first = int(-(-1.5 * (base + per_mb * EXPORT_MB) // 100) * 100)
+    return lambda wildcards, attempt: first * attempt
+
+
 def decision_files():
     """Every decision file present for the configured stages (new files trigger a rerun)."""
     found = []
@@ -83,6 +117,9 @@ def decision_files():
         if folder.is_dir():
             found += sorted(str(p) for p in folder.glob("*.csv"))
     return found
+
+
+EXPORT_MB = export_megabytes()
 
 
 def previous_ledger():

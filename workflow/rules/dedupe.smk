@@ -10,6 +10,9 @@ rule dedupe:
         related=P.related,
     log:
         LOGS / "dedupe.log",
+    threads: 1
+    resources:
+        mem_mb=mem_mb("dedupe"),
     params:
         cli=CLI,
         code=CODE_VERSION,

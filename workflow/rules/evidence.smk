@@ -11,6 +11,14 @@ def table_files():
     return [str(P.tables / f"{name}.{ext}") for name in names for ext in TABLE_FORMATS]
 
 
+def reported_tables():
+    """The tables, their HTML rendering marked for Snakemake's --report."""
+    caption = "../report/tables.rst"
+    # (a line may not start with `report(` in a Snakefile: it reads as the report directive)
+    return [report(p, caption=caption, category="Tables", labels={"table": Path(p).stem}) if p.endswith(".html") else p
+            for p in table_files()]
+
+
 rule evidence_todo:
     input:
         config=P.config,
@@ -21,6 +29,9 @@ rule evidence_todo:
         todo=P.processed / "evidence_log_todo.csv",
     log:
         LOGS / "evidence_todo.log",
+    threads: 1
+    resources:
+        mem_mb=mem_mb("evidence_todo"),
     params:
         cli=CLI,
         code=CODE_VERSION,
@@ -37,9 +48,12 @@ rule tables:
         evidence_log=optional(P.evidence_log),
     output:
         evidence=P.processed / "evidence_log.csv",
-        tables=table_files(),
+        tables=reported_tables(),
     log:
         LOGS / "tables.log",
+    threads: 1
+    resources:
+        mem_mb=mem_mb("tables"),
     params:
         cli=CLI,
         code=CODE_VERSION,

@@ -9,6 +9,8 @@ rule import_records:
     log:
         LOGS / "import.log",
     threads: 2  # large searches are read in two worker processes
+    resources:
+        mem_mb=mem_mb("import"),
     params:
         cli=CLI,
         code=CODE_VERSION,

@@ -10,10 +10,13 @@ rule ledger:
         ledger=P.ledger,
         previous_counts=P.previous_counts,
         counts=P.counts,
-        prisma=P.prisma_csv,
-        flow_diagram=P.flow_diagram,
+        prisma=report(P.prisma_csv, caption="../report/prisma_csv.rst", category="PRISMA 2020"),
+        flow_diagram=report(P.flow_diagram, caption="../report/flow_diagram.rst", category="PRISMA 2020"),
     log:
         LOGS / "ledger.log",
+    threads: 1
+    resources:
+        mem_mb=mem_mb("ledger"),
     params:
         cli=CLI,
         code=CODE_VERSION,

@@ -39,12 +39,16 @@ rule report:
         templates=template_files(),
     output:
         sections=report_sections(),
-        html=P.report_html,
+        html=report(P.report_html, caption="../report/report_html.rst", category="Report"),
         ris=P.included_ris,
-        csv=P.included_csv,
-        figures=figure_files(),
+        csv=report(P.included_csv, caption="../report/included_studies.rst", category="Included studies"),
+        figures=[report(p, caption="../report/figures.rst", category="Figures", labels={"figure": Path(p).stem})
+                 for p in figure_files()],
     log:
         LOGS / "report.log",
+    threads: 1
+    resources:
+        mem_mb=mem_mb("report"),
     params:
         cli=CLI,
         code=CODE_VERSION,

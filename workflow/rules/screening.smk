@@ -18,6 +18,9 @@ rule screen:
         agreement=[str(P.agreement(s)) for s in STAGES],
     log:
         LOGS / "screen.log",
+    threads: 1
+    resources:
+        mem_mb=mem_mb("screen"),
     params:
         cli=CLI,
         code=CODE_VERSION,

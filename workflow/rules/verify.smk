@@ -22,6 +22,9 @@ rule verification:
         P.processed / "verify.txt",
     log:
         LOGS / "verify.log",
+    threads: 1
+    resources:
+        mem_mb=mem_mb("verify"),
     params:
         cli=CLI,
         code=CODE_VERSION,
@@ -34,6 +37,9 @@ rule verify:
         **VERIFY_INPUTS,
     log:
         LOGS / "verify_on_demand.log",
+    threads: 1
+    resources:
+        mem_mb=mem_mb("verify"),
     params:
         cli=CLI,
     shell:
@@ -48,6 +54,9 @@ rule status:
         all_outputs(),
     log:
         LOGS / "status.log",
+    threads: 1
+    resources:
+        mem_mb=200,  # reads two small JSON files
     params:
         cli=CLI,
     shell:

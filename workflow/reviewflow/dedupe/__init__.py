@@ -30,6 +30,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
+from ..progress import track
 from .blocking import candidate_pairs
 from .cluster import Link, build_clusters
 from .compare import Decision, blocking_conflict, decide
@@ -179,7 +180,8 @@ def find_duplicates(
     links: list[Link] = []
     borderline: list[tuple[int, int, Decision]] = []
     conflicts_cache: dict[tuple[int, int], str] = {}
-    for i, j in zip(first[look].tolist(), second[look].tolist(), strict=True):
+    pairs = zip(first[look].tolist(), second[look].tolist(), strict=True)
+    for i, j in track(pairs, int(look.sum()), "dedupe: candidate pairs compared", "pairs"):
         if (i, j) in decided_pairs:
             continue
         decision = decide(prep, i, j, settings)

@@ -28,6 +28,7 @@ from typing import BinaryIO
 import pandas as pd
 
 from ..errors import ReviewError, ReviewErrors
+from ..progress import track
 from ..records import BIBLIO_FIELDS, ID_HASH_LENGTH, RECORD_COLUMNS, format_round
 from . import FORMATS, ParsedExport, open_export, other_readings
 from .base import gc_paused
@@ -298,7 +299,8 @@ def write_import(log: pd.DataFrame, searches_dir: Path, records_path: Path, work
     try:
         with gc_paused(), partial.open("wb") as handle:
             handle.write((",".join(RECORD_COLUMNS) + "\n").encode("utf-8"))
-            for result in read_files(entries, searches_dir, workers, parts=parts):
+            files = read_files(entries, searches_dir, workers, parts=parts)
+            for result in track(files, len(entries), "import: export files read", "files", quiet_below=2):
                 if result.error is not None:
                     errors.append(result.error)
                     continue

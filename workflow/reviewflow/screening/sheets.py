@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..progress import track
 from .assignment import assigned_reviewers
 from .priority import rank_works
 from .tablerows import iter_rows
@@ -61,7 +62,9 @@ def worksheets(
     representative = dict(zip(units.clusters["cluster_id"], units.clusters["representative"], strict=True))
     terms = list(search_terms)
     sheets: dict[tuple[str, str], pd.DataFrame] = {}
-    for index, stage in enumerate(config["stages"]):
+    stages = track(enumerate(config["stages"]), len(config["stages"]), "screen: stages ranked and worksheets built",
+                   "stages", size=len(outcomes))
+    for index, stage in stages:
         at_stage = outcomes[outcomes["stage"] == stage["name"]]
         pending = at_stage.loc[at_stage["outcome"] == "pending", "cluster_id"].tolist()
         made = decisions[decisions["stage"] == stage["name"]]
