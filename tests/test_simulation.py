@@ -86,3 +86,20 @@ def test_rank_works_is_deterministic_and_learns() -> None:
     assert (order, scores) == again
     assert {order[i] for i in range(10)} == {f"w{i}" for i in range(0, 40, 4)}
     assert all(0 <= v <= 1 for v in scores.values())
+
+
+def test_a_review_folder_whose_stage_is_decided_can_be_replayed(tmp_path: Path) -> None:
+    from reviewflow.screening.simulation import review_labelled
+
+    from .test_screening import SINGLE, make_records, make_review, rid, write_decisions
+
+    titles = {i: ("Partnership working in councils" if i % 5 == 0 else "Peat soil chemistry") + f" {i}" for i in range(30)}
+    paths = make_review(tmp_path, [SINGLE], make_records(30, titles=titles))
+    write_decisions(paths, "title", "tm", [(rid(i), "include" if i % 5 == 0 else "exclude") for i in range(29)])
+    with pytest.raises(ReviewError, match="1 of 30 works are not decided yet"):
+        review_labelled(paths.root)
+    write_decisions(paths, "title", "tm", [(rid(i), "include" if i % 5 == 0 else "exclude") for i in range(30)])
+    data = review_labelled(paths.root)
+    assert len(data.labels) == 30 and int(data.labels.sum()) == 6 and "Partnership" in data.texts[0]
+    with pytest.raises(ReviewError, match="no stage 'abstract'"):
+        review_labelled(paths.root, "abstract")
