@@ -199,8 +199,8 @@ def stop_point(
     _check(total, len(hits), target_recall, confidence, min_screened)
     target = _fraction(target_recall)
     alpha = 1 - confidence
-    start = max(min_screened, every)
-    for n in range(start - start % every if start % every == 0 else start + every - start % every, len(hits) + 1, every):
+    first = -(-max(min_screened, every) // every) * every  # the first whole batch at or past the minimum
+    for n in range(first, len(hits) + 1, every):
         if _p_values(hits[:n], total, target) < alpha:
             return n
     return total
