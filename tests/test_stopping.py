@@ -112,3 +112,16 @@ def test_works_from_a_later_round_suspend_the_stop() -> None:
     kept, result = apply_stopping({"reviewers": ["tm"], "stopping": rule}, at_stage, decisions, rounds)
     assert not result["applied"] and result["suspended_by_rounds"] == [2] and "suspended" in result["message"]
     assert (kept["outcome"] == "pending").sum() == 100  # old and new unscreened works wait together, none dropped
+
+
+def test_status_shows_the_estimate_and_how_to_apply_the_rule() -> None:
+    from reviewflow.status import stopping_lines
+
+    result = stopping_test_labels([1] * 20 + [0] * 480, total=600)
+    shown = {"message": result.message, "target_recall": 0.95, "confidence": 0.95, "may_stop": True,
+             "applied_at_round": None, "applied": False, "not_screened": 0}
+    lines = stopping_lines({"stopping": shown})
+    assert "you may stop" in lines[0] and "applied_at_round" in lines[1]
+    applied = stopping_lines({"stopping": {**shown, "applied_at_round": 3, "applied": True, "not_screened": 100}})
+    assert applied[1] == "  stopping rule applied: 100 works not screened (fate 'not_screened')"
+    assert stopping_lines({"stopping": None}) == []
