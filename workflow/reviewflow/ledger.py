@@ -6,6 +6,9 @@ Every count, table and diagram is derived from the ledger. A record's fate is
   the record kept), or a grey-literature copy of a work the databases found;
 - ``excluded``: at ``fate_stage`` for ``fate_reason``;
 - ``not_retrieved``: the full text could not be obtained;
+- ``not_screened``: never screened at ``fate_stage``, because the stage's
+  stopping rule was applied and reached (``fate_reason`` "stopping rule
+  reached"; see ``screening/stoprule.py``); counted with the records excluded;
 - ``included``: included at the last stage;
 - ``pending``: waiting for a decision at ``fate_stage``.
 
@@ -144,7 +147,7 @@ def _fates(config: dict[str, Any], frame: pd.DataFrame, stage_names: list[str]) 
     """Each record's fate, the stage it was decided at and the reason (column-wise: a million records in a second).
 
     A duplicate's fate is ``duplicate``; a work's is settled at the last stage it reached:
-    excluded, not retrieved, included (included at the last stage of its lane) or pending.
+    excluded, not retrieved, not screened (a stopping rule was applied), included (included at the last stage of its lane) or pending.
     """
     size = len(frame)
     stage = np.full(size, "", dtype=object)
@@ -157,8 +160,8 @@ def _fates(config: dict[str, Any], frame: pd.DataFrame, stage_names: list[str]) 
         reason[reached] = frame[f"{name}_reason"].to_numpy()[reached]
     last_stage = frame["cluster_lane"].map({lane: _last_stage_for(config, lane) for lane in ("databases", "other")}).to_numpy(dtype=object)
     fate = np.select(
-        [outcome == "exclude", outcome == "not_retrieved", (outcome == "include") & (stage == last_stage)],
-        ["excluded", "not_retrieved", "included"],
+        [outcome == "exclude", outcome == "not_retrieved", outcome == "not_screened", (outcome == "include") & (stage == last_stage)],
+        ["excluded", "not_retrieved", "not_screened", "included"],
         "pending",
     ).astype(object)
     unreached = stage == ""  # no stage applies to this lane: nothing to decide

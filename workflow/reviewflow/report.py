@@ -121,6 +121,7 @@ class ReportInputs:
     studies_coded: int
     #: the databases and registers searched, each once (searches that found nothing included)
     databases_searched: list[str] = field(default_factory=list)
+    stopping: dict[str, dict[str, Any]] = field(default_factory=dict)  # stage -> its stopping rule's test (screening/stopping.json)
 
 
 def render_sections(env: jinja2.Environment, inputs: ReportInputs) -> dict[str, str]:
@@ -158,6 +159,7 @@ def render_sections(env: jinja2.Environment, inputs: ReportInputs) -> dict[str, 
         "evidence_fields": inputs.evidence_fields,
         "studies_coded": inputs.studies_coded,
         "databases_searched": inputs.databases_searched,
+        "stopping": inputs.stopping,
     }
     return {name: env.get_template(f"{name}.md.j2").render(**context) for name in SECTIONS}
 
