@@ -371,6 +371,29 @@ def step_check(args: argparse.Namespace) -> int:
     return status
 
 
+def step_app(args: argparse.Namespace) -> int:
+    """The screening page: serve it on 127.0.0.1 until Ctrl+C (see docs/screening.md)."""
+    import webbrowser
+
+    from .app import ScreeningSession, serve
+
+    root = args.review_dir or args.root
+    session = ScreeningSession(root, args.stage, args.reviewer, adjudicating=args.conflicts)
+    server, address = serve(session, args.port)
+    what = "open conflicts" if args.conflicts else "works waiting"
+    print(f"screening page for {args.reviewer} at the {args.stage} stage ({len(session.waiting)} {what}), "
+          f"writing {session.file}\n  {address}\n(only this machine can open it; Ctrl+C stops it)", flush=True)
+    if not args.no_browser:
+        webbrowser.open(address)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("stopped")
+    finally:
+        server.server_close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reviewflow", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -397,6 +420,13 @@ def build_parser() -> argparse.ArgumentParser:
     freeze.add_argument("--to", default="data/raw/previous/ledger.csv", help="where to keep it, in the review folder")
     add("verify", step_verify, "check that every count adds up and is derived from the ledger")
     add("status", step_status, "what is pending, per stage and reviewer, and what to do next")
+    app = add("app", step_app, "the screening page: decide works in the browser, written to your own decision file")
+    app.add_argument("--review-dir", default=None, help="the review folder (same as --root)")
+    app.add_argument("--stage", required=True, help="the stage to screen (a stage name of the config)")
+    app.add_argument("--reviewer", required=True, help="your reviewer code (names your decision file)")
+    app.add_argument("--conflicts", action="store_true", help="the adjudicator's page: the stage's open conflicts")
+    app.add_argument("--port", type=int, default=0, help="the port on 127.0.0.1 (default: any free one)")
+    app.add_argument("--no-browser", action="store_true", help="print the address only, open no browser")
     check = sub.add_parser("check", help="check export files before adding them: format, records, field coverage, problems")
     check.add_argument("files", nargs="+", metavar="FILE", help="export files (RIS, BibTeX, MEDLINE, WoS, CSV/TSV/XLSX, EndNote XML...)")
     check.add_argument("--hits", type=int, default=None, help="the number of results the database reported (one file only)")
