@@ -23,9 +23,10 @@ import codecs
 import csv
 import io
 import os
+import re
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,9 +74,20 @@ def _decode(data: bytes) -> tuple[bytes, str, str]:
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
 
 
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+
+
 def split_lines(text: str, delimiter: str) -> list[Span]:
     """The CSV rows of ``text`` as spans: a line break inside a quoted cell belongs to its row."""
     spans: list[Span] = []
+    if '"' not in text:  # nothing quoted: every line break ends a row
+        start = 0
+        for match in _LINE_BREAK.finditer(text):
+            spans.append(Span(start, match.start(), match.group()))
+            start = match.end()
+        if start < len(text):
+            spans.append(Span(start, len(text), ""))
+        return spans
     start, i, size = 0, 0, len(text)
     quoted, field_start = False, True
     while i < size:
@@ -175,11 +187,14 @@ class DecisionFile:
 
     # reading
 
-    def entries(self) -> list[Entry]:
-        """Every data row (blank rows too, so that indexes stay those of the file)."""
+    def entries(self, naming: Iterable[str] | None = None) -> list[Entry]:
+        """Every data row (blank rows too, so that indexes stay those of the file), or only those naming these record ids."""
+        digests = None if naming is None else [r.split("-")[1].lower() for r in naming]
         found = []
         for index, span in enumerate(self.spans[self.header_at + 1 :]):
             line = self.text[span.start : span.end]
+            if digests is not None and not any(d in line.lower() for d in digests):
+                continue
             cells = [c.strip() for c in _cells(line, self.delimiter)]
 
             def cell(name: str, cells: list[str] = cells) -> str:

@@ -20,7 +20,7 @@ from importlib import resources
 from typing import Any
 
 from flask import Flask, Response, abort, jsonify, request, send_file
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from ..errors import ReviewError, ReviewErrors
 from .session import FULL_TEXT_TYPES, ScreeningSession, SpreadsheetOpen, Stale
@@ -115,6 +115,10 @@ def create_app(session: ScreeningSession, token: str) -> Flask:
     def work(record_id: str) -> Any:
         return guarded(lambda: jsonify(session.work(session.cluster_of(record_id))))
 
+    @app.get("/api/history")
+    def history() -> Any:
+        return guarded(lambda: jsonify(session.history(request.args.get("q", ""))))
+
     @app.post("/api/decide")
     def decide() -> Any:
         body = request.get_json(silent=True)
@@ -152,8 +156,16 @@ def create_app(session: ScreeningSession, token: str) -> Flask:
     return app
 
 
+class _QuietHandler(WSGIRequestHandler):
+    """No line per request on the terminal (the page makes one per key press); errors are still printed."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return
+
+
 def serve(session: ScreeningSession, port: int = 0, token: str | None = None) -> tuple[BaseWSGIServer, str]:
     """A server on 127.0.0.1 for ``session`` (not yet started) and its address with the token."""
     token = token or secrets.token_urlsafe(24)
-    server = make_server("127.0.0.1", port, create_app(session, token), threaded=False)
+    server = make_server("127.0.0.1", port, create_app(session, token), threaded=False,
+                         request_handler=_QuietHandler)
     return server, f"http://127.0.0.1:{server.server_port}/?token={token}"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,46 @@ FIELD_LABELS = {"title": "Title", "abstract": "Abstract", "authors": "Authors", 
 FULL_TEXT_TYPES = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html", ".txt": "text/plain",
                    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                    ".doc": "application/msword", ".epub": "application/epub+zip"}
+
+
+#: How many of the reviewer's latest decisions the page lists (the search finds any other).
+HISTORY = 50
+
+
+class _Background:
+    """One worker thread that runs ``job`` on the latest value submitted (older ones are skipped)."""
+
+    def __init__(self, job: Any) -> None:
+        self.job = job
+        self.latest: Any = None
+        self.condition = threading.Condition()
+        self.busy = False
+        self.thread: threading.Thread | None = None
+
+    def submit(self, value: Any) -> None:
+        with self.condition:
+            self.latest = value
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="reviewflow-ranking", daemon=True)
+                self.thread.start()
+            self.condition.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self.condition:
+                while self.latest is None:
+                    self.condition.wait()
+                value, self.latest, self.busy = self.latest, None, True
+            try:
+                self.job(value)
+            finally:
+                with self.condition:
+                    self.busy = False
+                    self.condition.notify_all()
+
+    def wait(self, timeout: float) -> None:
+        with self.condition:
+            self.condition.wait_for(lambda: self.latest is None and not self.busy, timeout)
 
 
 class SpreadsheetOpen(ReviewError):
@@ -125,6 +166,7 @@ class ScreeningSession:
         self.members: dict[str, list[str]] = {}
         for record_id, cluster_id in self.units.member_of.items():
             self.members.setdefault(cluster_id, []).append(record_id)
+        self.titles = {c: str(self.shown.at[r, "title"]) for c, r in self.representative.items()}
         self.criteria = Criteria.from_config(self.config)
         self.synonyms = decision_words(self.config)
         self.keywords = [t for column in self.config.get("report", {}).get("keywords", []) for t in column["terms"]]
@@ -135,6 +177,12 @@ class ScreeningSession:
         for each in self._unranked["stages"]:
             each["order"] = "canonical"
         self._texts: dict[str, str] | None = None
+        self._position: dict[str, int] = {}
+        self._labels: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+        self._order_lock = threading.RLock()
+        self._ranker = _Background(self._learn)
+        self.rankings = 0  # how many times the order was learned
+        self.waiting: list[str] = []
         self.undo_stack: list[tuple[str, list[tuple[str, str | None]]]] = []
         self.last_read: bytes | None = None
         self.notice = ""
@@ -168,16 +216,26 @@ class ScreeningSession:
         if self.adjudicating:
             titles = dict(zip(self.records["record_id"], self.records["title"], strict=True))
             table = conflicts(self.stage, outcomes, decisions, titles)
-            self.waiting = table.loc[table["status"] == "open", "record_id"].tolist()
+            waiting = table.loc[table["status"] == "open", "record_id"].tolist()
         else:
             sheets = worksheets(self._unranked, self.units, self.records, decisions, outcomes)
             sheet = sheets.get((self.stage["name"], self.reviewer))
-            self.waiting = self._ranked([] if sheet is None else sheet["record_id"].tolist())
+            waiting = [] if sheet is None else sheet["record_id"].tolist()
+            self._relearn(waiting)
+        with self._order_lock:
+            self.waiting = self._in_order(waiting)
 
-    def _ranked(self, waiting: list[str]) -> list[str]:
-        """The waiting works, likely includes first (``rank_works``), learned blind: settled outcomes and own decisions."""
+    def _relearn(self, waiting: list[str]) -> None:
+        """Learn the priority order again from the decisions so far: in the background, but the first time.
+
+        The model (``rank_works``) learns blind: from the stage's settled
+        outcomes and this reviewer's own decisions. Training takes a second or
+        more on a large stage, so it runs on its own thread after each
+        decision and the page uses the new order as soon as it is there; until
+        then the previous order holds (works it did not know come last).
+        """
         if self.stage.get("order", "priority") != "priority" or len(waiting) < 2:
-            return waiting
+            return
         if self._texts is None:
             self._texts = work_texts(self.shown, self.representative, list(self.at_stage))
         included, excluded = [], []
@@ -190,9 +248,27 @@ class ScreeningSession:
                 included.append(cluster_id)
             elif label == "exclude":
                 excluded.append(cluster_id)
-        order, _ = rank_works(self._texts, self.ranking_terms, included, excluded)
-        position = {c: i for i, c in enumerate(order)}
-        return sorted(waiting, key=position.__getitem__)
+        labels = (tuple(included), tuple(excluded))
+        if not self._position:  # the first order: learned before the page opens
+            self._learn(labels)
+        elif labels != self._labels:
+            self._ranker.submit(labels)
+
+    def _learn(self, labels: tuple[tuple[str, ...], tuple[str, ...]]) -> None:
+        order, _ = rank_works(self._texts or {}, self.ranking_terms, labels[0], labels[1])
+        with self._order_lock:
+            self._position = {c: i for i, c in enumerate(order)}
+            self._labels = labels
+            self.waiting = self._in_order(self.waiting)
+            self.rankings += 1
+
+    def _in_order(self, waiting: list[str]) -> list[str]:
+        last = len(self._position)
+        return sorted(waiting, key=lambda c: self._position.get(c, last))
+
+    def settle(self, timeout: float = 60.0) -> None:
+        """Wait until the priority order has learned from every decision so far (for tests and scripts)."""
+        self._ranker.wait(timeout)
 
     def cluster_of(self, record_id: str) -> str:
         """The work a record id names; a refusal worded as the pipeline's when it names none."""
@@ -228,7 +304,7 @@ class ScreeningSession:
         own = self.mine.get(cluster_id)
         shown: dict[str, Any] = {
             "record_id": cluster_id,
-            "title": str(record.get("title", "")),
+            "title": self.titles.get(cluster_id, ""),
             "fields": fields,
             "decision": None if own is None else {"decision": own["decision"], "reason": own["reason"], "note": own["note"]},
             "fulltext": None,
@@ -260,9 +336,8 @@ class ScreeningSession:
     def state(self) -> dict[str, Any]:
         """Everything the page shows: the next work, the progress, the reviewer's own decisions so far."""
         decided = [c for c in self.mine if c in self.at_stage]
-        history = [{"record_id": c, "title": str(self.shown.loc[self.representative[c]].get("title", "")),
-                    "decision": self.mine[c]["decision"], "reason": self.mine[c]["reason"], "note": self.mine[c]["note"],
-                    "row": int(self.mine[c]["row"])} for c in sorted(decided, key=lambda c: int(self.mine[c]["row"]))]
+        with self._order_lock:
+            waiting = list(self.waiting)
         reasons = [{"code": code, "label": label} for code, label in self.criteria.labels.items()
                    if self.stage.get("full_text") or code not in self.criteria.not_retrieved]
         notice, self.notice = self.notice, ""
@@ -274,12 +349,12 @@ class ScreeningSession:
             "file": str(self.file.relative_to(self.paths.root)) if self.file.is_relative_to(self.paths.root) else str(self.file),
             "progress": {
                 "decided": len(decided),
-                "left": len(self.waiting),
+                "left": len(waiting),
                 "included": sum(1 for c in decided if self.mine[c]["decision"] == "include"),
                 "maybe": sum(1 for c in decided if self.mine[c]["decision"] == "maybe"),
             },
-            "current": self.work(self.waiting[0]) if self.waiting else None,
-            "history": history,
+            "current": self.work(waiting[0]) if waiting else None,
+            "history": self.history(limit=HISTORY),
             "decisions": ["include", "exclude"] if self.adjudicating else ["include", "exclude", "maybe"],
             "reasons": reasons,
             "reasons_required": self.stage.get("reasons") == "required",
@@ -288,6 +363,22 @@ class ScreeningSession:
             "notice": notice,
         }
 
+    def history(self, query: str = "", limit: int = HISTORY) -> list[dict[str, Any]]:
+        """The reviewer's own decisions at the stage, latest first; ``query`` filters on record id, title and note."""
+        wanted = query.casefold().strip()
+        found = []
+        for cluster_id, row in sorted(self.mine.items(), key=lambda item: -int(item[1]["row"])):
+            if cluster_id not in self.at_stage:
+                continue
+            title = self.titles.get(cluster_id, "")
+            if wanted and wanted not in f"{cluster_id} {title} {row['note']}".casefold():
+                continue
+            found.append({"record_id": cluster_id, "title": title, "decision": row["decision"], "reason": row["reason"],
+                          "note": row["note"], "row": int(row["row"])})
+            if len(found) >= limit:
+                break
+        return found
+
     # writing
 
     def _current(self, cluster_id: str) -> dict[str, str] | None:
@@ -295,7 +386,7 @@ class ScreeningSession:
         return None if own is None else {"decision": own["decision"], "reason": own["reason"], "note": own["note"]}
 
     def _rows_of(self, cluster_id: str) -> list[Entry]:
-        return [e for e in self.document.entries() if self.units.member_of.get(e.record_id) == cluster_id]
+        return [e for e in self.document.entries(self.members[cluster_id]) if self.units.member_of.get(e.record_id) == cluster_id]
 
     def decide(self, record_id: str, decision: str, reasons: list[str], note: str,
                expected: dict[str, str] | None) -> None:
@@ -331,7 +422,7 @@ class ScreeningSession:
             data, line = document.set_row(None if entry is None else entry.index, cluster_id if entry is None else None, values)
             steps.append((line, None if entry is None else entry.text))
             document = DecisionFile.parse(self.file, data)
-        self._write(document.to_bytes())
+        self._write(document)
         self.undo_stack.append((cluster_id, steps))
 
     def undo(self) -> str:
@@ -343,13 +434,13 @@ class ScreeningSession:
         cluster_id, steps = self.undo_stack[-1]
         document = self.document
         for written, before in reversed(steps):
-            match = next((e for e in document.entries() if e.text == written), None)
+            match = next((e for e in document.entries(self.members[cluster_id]) if e.text == written), None)
             if match is None:
                 self.undo_stack.pop()
                 raise Stale(f"the row the page wrote for {cluster_id} has been changed in {self.file.name} since: "
                             "it is left as it is now", file=self.file, fix="change the decision on the page or in the file")
             document = DecisionFile.parse(self.file, document.replace_line(match.index, before))
-        self._write(document.to_bytes())
+        self._write(document)
         self.undo_stack.pop()
         return cluster_id
 
@@ -360,7 +451,7 @@ class ScreeningSession:
                                   "the page waits, and writes when it is closed", file=self.file,
                                   fix="save the file as CSV and close it in the spreadsheet")
 
-    def _write(self, data: bytes) -> None:
+    def _write(self, document: DecisionFile) -> None:
         """Write the file atomically once the pipeline's reader accepts it; the page then shows what it computes."""
         checked: list[tuple[pd.DataFrame, pd.DataFrame]] = []
 
@@ -373,7 +464,8 @@ class ScreeningSession:
                 raise _renamed(error, temporary, self.file) from None
             decisions["file"] = decisions["file"].replace(str(temporary), str(self.file))
 
+        data = document.to_bytes()
         write_atomically(self.file, data, check)
         self.last_read = data
-        self.document = DecisionFile.parse(self.file, data)
+        self.document = document
         self._adopt(*checked[0])

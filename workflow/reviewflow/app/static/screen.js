@@ -13,6 +13,7 @@
   let excludeWaiting = false;
   let highlighter = null;
   let retry = null;
+  let searched = null;   // the decisions the search found, or null: the latest ones
 
   const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; };
 
@@ -120,16 +121,27 @@
     }
     $("undo").disabled = !state.can_undo;
     renderReasons();
+    renderHistory(searched === null ? state.history : searched);
+    renderWork();
+    page.renders += 1;
+  }
+
+  function renderHistory(items) {
     const list = $("history"); list.replaceChildren();
-    for (const h of [...state.history].reverse()) {
+    for (const h of items) {
       const li = el("li"); li.dataset.record = h.record_id;
       li.append(el("span", "d-" + h.decision, h.decision + (h.reason ? " (" + h.reason + ")" : "")), " " + (h.title || h.record_id));
       li.title = h.record_id + (h.note ? " — " + h.note : "");
       li.addEventListener("click", () => open(h.record_id));
       list.append(li);
     }
-    renderWork();
-    page.renders += 1;
+  }
+
+  async function search() {
+    const q = $("history-search").value.trim();
+    if (!q) { searched = null; renderHistory(state.history); return; }
+    const { status, data } = await call("GET", "/api/history?q=" + encodeURIComponent(q));
+    if (status === 200) { searched = data; renderHistory(data); }
   }
 
   async function call(method, url, body) {
@@ -143,6 +155,7 @@
 
   function accept(data) {
     state = data; if (data.token) token = data.token;
+    if (!highlighter) highlighter = buildHighlighter(state.keywords);
     viewing = state.current; chosen = []; excludeWaiting = false; $("note").value = "";
     showNotice(state.notice); render();
   }
@@ -202,6 +215,7 @@
 
   document.addEventListener("keydown", (event) => {
     const note = $("note");
+    if (document.activeElement === $("history-search")) { if (event.key === "Escape") $("history-search").blur(); return; }
     if (document.activeElement === note) {
       if (event.key === "Enter" || event.key === "Escape") { event.preventDefault(); note.blur(); }
       return;
@@ -219,6 +233,7 @@
     else if (key === "escape") { viewing = state.current; chosen = []; note.value = ""; renderReasons(); renderWork(); }
   });
   $("undo").addEventListener("click", undo);
+  $("history-search").addEventListener("input", search);
   $("back").addEventListener("click", () => { viewing = state.current; chosen = []; $("note").value = ""; renderReasons(); renderWork(); });
   window.addEventListener("beforeunload", () => { if (retry) clearTimeout(retry); });
   load();
