@@ -636,7 +636,8 @@ def test_priority_learns_from_the_decisions_so_far(tmp_path: Path) -> None:
     config, units, decisions, resolution = screen(paths)
     sheet = worksheets(config, units, load(paths)[2], decisions.table, resolution.outcomes, ["Partner*"])[("title", "tm")]
     assert sheet["record_id"].tolist() == [rid(4), rid(5)]  # Scotland was included, Canada excluded
-    assert float(sheet.loc[0, "priority"]) > 0.5 > float(sheet.loc[1, "priority"])
+    # the score ranks (a squashed SVM decision value, not a probability): the Scottish work above the Canadian one
+    assert 1 >= float(sheet.loc[0, "priority"]) > float(sheet.loc[1, "priority"]) >= 0
 
 
 def test_priority_scores_prefer_the_search_terms_and_the_included() -> None:

@@ -130,6 +130,7 @@ def step_screen(args: argparse.Namespace) -> int:
         write_csv(pairs[stage["name"]], paths.agreement(stage["name"]))
     summary = screening_summary(config, decisions, resolution, sheets, pairs, groups)
     write_json(summary, paths.screening_summary)
+    write_json(resolution.stopping, paths.stopping)
     for warning in decisions.warnings:
         print(f"warning: {warning}")
     print(f"{len(decisions.table)} decisions read")
@@ -141,6 +142,8 @@ def step_screen(args: argparse.Namespace) -> int:
             line += (f"; {pair['reviewer_a']}-{pair['reviewer_b']}: {pair['double_screened']} double-screened, "
                      f"kappa {pair['cohens_kappa'] or 'undefined'}")
         print(line)
+        if stage.get("stopping"):
+            print(f"  stopping rule: {stage['stopping']['message']}")
     return 0
 
 
@@ -262,6 +265,7 @@ def step_report(args: argparse.Namespace) -> int:
         grey_sources=grey_sources,
         evidence_fields=[f.label for f in fields if f.name != reference],
         studies_coded=len(evidence),
+        stopping=json.loads(paths.stopping.read_text(encoding="utf-8")) if paths.stopping.is_file() else {},
     )
     env = template_environment([paths.root / "templates", Path(args.templates)])
     sections = render_sections(env, inputs)
@@ -394,6 +398,31 @@ def step_app(args: argparse.Namespace) -> int:
     return 0
 
 
+def step_simulate(args: argparse.Namespace) -> int:
+    """Replay a labelled review with the priority model: work saved, recall, where the stopping rule stops."""
+    from .screening.simulation import format_table, read_labelled, recall_curve_svg, review_labelled, simulate, summary_table
+
+    source = Path(args.labelled)
+    data = review_labelled(source, args.stage) if source.is_dir() else read_labelled(source, args.label)
+    seeds = list(range(1, args.seeds + 1))
+    stopping = {"target_recall": args.target_recall, "confidence": args.confidence, "min_screened": args.min_screened}
+    results, orders = simulate(data, seeds, args.batch, args.model, stopping)
+    print(f"{data.name}: {len(data.labels)} works, {int(data.labels.sum())} included ({data.label_column}); "
+          f"model {args.model}; prior one include and one exclude, seeds {seeds[0]}-{seeds[-1]}; means over the seeds")
+    print(format_table(summary_table(results).drop(columns=["set", "model"])))
+    print(f"stopping rule: hypergeometric test (Callaghan & Mueller-Hansen 2020), recall >= {args.target_recall:.0%} "
+          f"at {args.confidence:.0%} confidence, tested after each batch; target reached in "
+          f"{(results['recall_at_stop'] >= args.target_recall).mean():.0%} of the {len(results)} runs")
+    if args.csv:
+        results.to_csv(args.csv, index=False)
+        print(f"per run: {args.csv}")
+    svg = Path(args.svg) if args.svg else Path(f"{source.stem if source.is_file() else 'simulation'}-recall.svg")
+    curves = {f"B = {b}": [orders[(b, s)] for s in seeds] for b in args.batch}
+    svg.write_text(recall_curve_svg(curves, f"Simulated screening of {data.name}"), encoding="utf-8")
+    print(f"recall curve: {svg}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reviewflow", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -427,6 +456,19 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--conflicts", action="store_true", help="the adjudicator's page: the stage's open conflicts")
     app.add_argument("--port", type=int, default=0, help="the port on 127.0.0.1 (default: any free one)")
     app.add_argument("--no-browser", action="store_true", help="print the address only, open no browser")
+    simulation = sub.add_parser("simulate", help="replay a labelled review: work saved by the priority order, and the stopping rule")
+    simulation.add_argument("labelled", metavar="LABELLED", help="a labelled CSV (title, abstract, a 0/1 label) or a review folder whose decisions are complete")
+    simulation.add_argument("--label", default=None, help="the CSV's label column (default: label_abstract_screening, label_included, included or label)")
+    simulation.add_argument("--stage", default=None, help="for a review folder: the stage to replay (default: the first)")
+    simulation.add_argument("--batch", type=int, nargs="+", default=[1, 10, 50], help="works screened between re-rankings (default: 1 10 50)")
+    simulation.add_argument("--seeds", type=int, default=5, help="runs, each from its own seeded prior (default: 5)")
+    simulation.add_argument("--model", default="svm-elas", help="the ranking model (default: svm-elas, the one the worksheets use)")
+    simulation.add_argument("--target-recall", type=float, default=0.95, help="the stopping rule's target recall (default: 0.95)")
+    simulation.add_argument("--confidence", type=float, default=0.95, help="the stopping rule's confidence (default: 0.95)")
+    simulation.add_argument("--min-screened", type=int, default=0, help="the stopping rule's minimum screened (default: 0)")
+    simulation.add_argument("--svg", default=None, help="where to draw the recall curve (default: NAME-recall.svg here)")
+    simulation.add_argument("--csv", default=None, help="write every run's measures to this CSV")
+    simulation.set_defaults(step=step_simulate)
     check = sub.add_parser("check", help="check export files before adding them: format, records, field coverage, problems")
     check.add_argument("files", nargs="+", metavar="FILE", help="export files (RIS, BibTeX, MEDLINE, WoS, CSV/TSV/XLSX, EndNote XML...)")
     check.add_argument("--hits", type=int, default=None, help="the number of results the database reported (one file only)")

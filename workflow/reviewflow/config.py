@@ -164,6 +164,10 @@ def consistency_errors(config: dict[str, Any], file: str | Path) -> list[ReviewE
             errors.append(
                 ReviewError(f"key '{key}.assignment.mode': dual or sample screening needs at least two reviewers", file=file)
             )
+        if stage.get("stopping") and stage.get("full_text"):
+            errors.append(ReviewError(f"key '{key}.stopping': a stopping rule is for prioritised title/abstract screening; "
+                                      "at a full-text stage every report is assessed", file=file,
+                                      fix="move 'stopping:' to a title or abstract stage"))
         folded = [r.casefold() for r in stage["reviewers"]]
         for reviewer in sorted({r for r in stage["reviewers"] if folded.count(r.casefold()) > 1}):
             errors.append(ReviewError(f"key '{key}.reviewers': '{reviewer}' differs from another reviewer only in capitals, "

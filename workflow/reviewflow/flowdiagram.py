@@ -177,7 +177,7 @@ def build_flow_diagram(config: dict[str, Any], counts: dict[str, Any]) -> FlowDi
                     "or let the stages before full text apply to the databases lane only (lanes: [databases])")
         for stage in stages:
             name, label = stage["name"], stage.get("label", stage["name"].capitalize())
-            side = [n(f"{name}_excluded", "Records excluded")]
+            side = [n(f"{name}_excluded", "Records excluded"), *_not_screened_items(counts, name, n)]
             if _count(counts, f"{name}_pending"):
                 side.append(n(f"{name}_pending", "Records awaiting a decision"))
             rows.append([Box(f"{name}_screened", "db_main", [Item(label, bold=True), n(f"{name}_screened", "Records screened")]),
@@ -185,7 +185,7 @@ def build_flow_diagram(config: dict[str, Any], counts: dict[str, Any]) -> FlowDi
             arrows += [(previous, f"{name}_screened", "down"), (f"{name}_screened", f"{name}_excluded", "right")]
             previous = f"{name}_screened"
     else:
-        side = [n("records_excluded", "Records excluded")]
+        side = [n("records_excluded", "Records excluded"), *_not_screened_items(counts, "records", n)]
         if _count(counts, "records_pending"):
             side.append(n("records_pending", "Records awaiting a screening decision"))
         rows.append([Box("records_screened", "db_main", [n("records_screened", "Records screened")]),
@@ -229,6 +229,25 @@ def build_flow_diagram(config: dict[str, Any], counts: dict[str, Any]) -> FlowDi
               ("Included", last_screening_row + 1, len(rows) - 1)]
     return FlowDiagram("update" if update else "new", bool(options.get("separate_screening")), other_lane,
                        rows, arrows, phases, numbers)
+
+
+def _not_screened_items(counts: dict[str, Any], prefix: str, n: Any) -> list[Item]:
+    """Under "Records excluded", when a stopping rule left works unscreened: by reviewers, and not screened.
+
+    PRISMA 2020 asks, when automation tools were used, how many records were excluded by a human and how
+    many by the tools (footnote to "Records excluded"); the stopping rule of prioritised screening is one.
+    """
+    if not counts.get(f"{prefix}_not_screened"):
+        return []
+    human = f"{prefix}_excluded_by_reviewers" if prefix == "records" else None
+    items = []
+    if human:
+        items.append(n(human, "by reviewers", indent=True))
+    else:
+        counts_by_reviewers = _count(counts, f"{prefix}_excluded") - _count(counts, f"{prefix}_not_screened")
+        items.append(Item("by reviewers", None, counts_by_reviewers, indent=True))
+    items.append(n(f"{prefix}_not_screened", "not screened: stopping rule of prioritised screening reached", indent=True))
+    return items
 
 
 def _excluded_items(counts: dict[str, Any], prefix: str, n: Any) -> list[Item]:

@@ -6,6 +6,9 @@ Every count, table and diagram is derived from the ledger. A record's fate is
   the record kept), or a grey-literature copy of a work the databases found;
 - ``excluded``: at ``fate_stage`` for ``fate_reason``;
 - ``not_retrieved``: the full text could not be obtained;
+- ``not_screened``: never screened at ``fate_stage``, because the stage's
+  stopping rule was applied and reached (``fate_reason`` "stopping rule
+  reached"; see ``screening/stoprule.py``); counted with the records excluded;
 - ``included``: included at the last stage;
 - ``pending``: waiting for a decision at ``fate_stage``.
 
@@ -135,6 +138,8 @@ def build_ledger(
             fate.append("excluded")
         elif outcome == "not_retrieved":
             fate.append("not_retrieved")
+        elif outcome == "not_screened":
+            fate.append("not_screened")
         elif outcome == "include" and name == _last_stage_for(config, row["cluster_lane"]):
             fate.append("included")
         else:

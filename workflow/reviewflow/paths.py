@@ -100,6 +100,11 @@ class ReviewPaths:
         return self.screening / "summary.json"
 
     @property
+    def stopping(self) -> Path:
+        """Each stage's stopping rule: the test's result and whether it was applied."""
+        return self.screening / "stopping.json"
+
+    @property
     def ledger(self) -> Path:
         return self.processed / "ledger.csv"
 

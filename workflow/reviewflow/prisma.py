@@ -108,7 +108,7 @@ def compute_counts(config: dict[str, Any], ledger: pd.DataFrame) -> dict[str, An
         reached = outcome[outcome != ""]
         counts[f"{name}_screened"] = len(reached)
         counts[f"{name}_included"] = int((reached == "include").sum())
-        counts[f"{name}_excluded"] = int(reached.isin(["exclude", "not_retrieved"]).sum())
+        counts[f"{name}_excluded"] = int(reached.isin(["exclude", "not_retrieved", "not_screened"]).sum())
         counts[f"{name}_pending"] = int((reached == "pending").sum())
         if stage.get("full_text"):
             counts[f"{name}_not_retrieved"] = int((reached == "not_retrieved").sum())
@@ -117,6 +117,7 @@ def compute_counts(config: dict[str, Any], ledger: pd.DataFrame) -> dict[str, An
             counts[f"{name}_conflicts_open"] = int((conflict == "open").sum())
             counts[f"{name}_conflicts_resolved"] = int((conflict == "resolved").sum())
             counts[f"{name}_double_screened"] = int((primary[f"{name}_reviewers"].str.count(";") >= 1).sum())
+    counts.update(stopping_counts(config, primary))
     counts["conflicts_open"] = sum(counts.get(f"{s['name']}_conflicts_open", 0) for s in config["stages"])
 
     # PRISMA 2020: identification
@@ -138,8 +139,11 @@ def compute_counts(config: dict[str, Any], ledger: pd.DataFrame) -> dict[str, An
     db = primary[primary["cluster_lane"] == "databases"]
     other = primary[primary["cluster_lane"] == "other"]
     counts["records_screened"] = len(db)
-    before_ft = db["fate"].isin(["excluded"]) & (db["fate_stage"] != (ft["name"] if ft else ""))
+    before_ft = db["fate"].isin(["excluded", "not_screened"]) & (db["fate_stage"] != (ft["name"] if ft else ""))
     counts["records_excluded"] = int(before_ft.sum())
+    if stopping_rules(config):  # PRISMA 2020: say how many were excluded by people and how many by automation
+        counts["records_not_screened"] = int((db["fate"] == "not_screened").sum())
+        counts["records_excluded_by_reviewers"] = counts["records_excluded"] - counts["records_not_screened"]
     counts["records_pending"] = int(((db["fate"] == "pending") & (db["fate_stage"] != (ft["name"] if ft else ""))).sum())
 
     def report_counts(lane: pd.DataFrame, prefix: str) -> None:
@@ -167,6 +171,46 @@ def compute_counts(config: dict[str, Any], ledger: pd.DataFrame) -> dict[str, An
     counts["total_reports"] = counts["previous_reports"] + counts["new_reports"]
     counts["pending"] = int((primary["fate"] == "pending").sum())
     return counts
+
+
+def stopping_rules(config: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stages that declare a stopping rule."""
+    return [s for s in config["stages"] if s.get("stopping")]
+
+
+def stopping_counts(config: dict[str, Any], primary: pd.DataFrame) -> dict[str, int]:
+    """Per stage with a stopping rule: works not screened (the rule reached) and works screened by the reviewers."""
+    counts = {}
+    for stage in stopping_rules(config):
+        name = stage["name"]
+        outcome = primary[outcome_column(name)]
+        counts[f"{name}_not_screened"] = int((outcome == "not_screened").sum())
+        counts[f"{name}_screened_by_reviewers"] = int((outcome != "").sum()) - counts[f"{name}_not_screened"]
+    return counts
+
+
+def check_stopping_counts(config: dict[str, Any], c: dict[str, Any], ledger: pd.DataFrame) -> list[str]:
+    """The arithmetic of works left unscreened by a stopping rule (empty when it holds)."""
+    problems = []
+    rows = ledger[ledger["version"] == "new"] if is_update(config, ledger) else ledger
+    primary = rows[rows["role"] == "primary"]
+    not_screened = primary[primary["fate"] == "not_screened"]
+    for stage in config["stages"]:
+        name, n = stage["name"], int((not_screened["fate_stage"] == stage["name"]).sum())
+        if n and not stage.get("stopping"):
+            problems.append(f"{name}: {n} works are 'not screened' but the stage declares no stopping rule")
+        if stage.get("stopping"):
+            if c[f"{name}_not_screened"] != n:
+                problems.append(f"{name}_not_screened: {c[f'{name}_not_screened']} != {n} works with fate 'not_screened' at the stage")
+            if c[f"{name}_screened_by_reviewers"] + c[f"{name}_not_screened"] != c[f"{name}_screened"]:
+                problems.append(f"{name}: works screened by the reviewers + not screened must be the works at the stage")
+            if c[f"{name}_not_screened"] > c[f"{name}_excluded"]:
+                problems.append(f"{name}: the works not screened are counted among the records excluded")
+    if stopping_rules(config):
+        if c["records_excluded_by_reviewers"] + c["records_not_screened"] != c["records_excluded"]:
+            problems.append("records excluded = excluded by reviewers + not screened (stopping rule) "
+                            f"({c['records_excluded_by_reviewers']} + {c['records_not_screened']} != {c['records_excluded']})")
+    return problems
 
 
 def prisma_table(counts: dict[str, Any]) -> pd.DataFrame:
@@ -201,7 +245,7 @@ def check_counts(config: dict[str, Any], counts: dict[str, Any], ledger: pd.Data
     rule("ledger ids", ledger["record_id"].nunique(), len(ledger), "record ids in the ledger must be unique")
     fates = Counter(ledger["fate"])
     rule("fates", sum(fates.values()), len(ledger), "every record must have a fate")
-    unknown = set(fates) - {"duplicate", "excluded", "not_retrieved", "included", "pending"}
+    unknown = set(fates) - {"duplicate", "excluded", "not_retrieved", "included", "pending", "not_screened"}
     if unknown:
         problems.append(f"fates: unknown fate(s) {sorted(unknown)}")
     identified = c["database_results"] + c["register_results"]
@@ -228,6 +272,7 @@ def check_counts(config: dict[str, Any], counts: dict[str, Any], ledger: pd.Data
         name = stage["name"]
         rule(f"{name} stage", c[f"{name}_screened"], c[f"{name}_included"] + c[f"{name}_excluded"] + c[f"{name}_pending"],
              f"{name}: screened = included + excluded + pending")
+    problems += check_stopping_counts(config, c, ledger)
     rule("total_studies", c["total_studies"], c["previous_studies"] + c["new_studies"], "total = previous + new studies")
     current = Counter(ledger.loc[ledger["version"] == "new", "fate"]) if is_update(config, ledger) else fates
     rule("fate counts", current.get("included", 0), c["new_studies"], "new records with fate 'included' = new studies")

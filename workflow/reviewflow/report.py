@@ -16,7 +16,7 @@ SVG figures and flow diagram inlined in place of their image links, in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +119,7 @@ class ReportInputs:
     grey_sources: dict[str, list[str]]  # source type -> names searched
     evidence_fields: list[str]  # labels of the coding scheme's fields
     studies_coded: int
+    stopping: dict[str, dict[str, Any]] = field(default_factory=dict)  # stage -> its stopping rule's test (screening/stopping.json)
 
 
 def render_sections(env: jinja2.Environment, inputs: ReportInputs) -> dict[str, str]:
@@ -155,6 +156,7 @@ def render_sections(env: jinja2.Environment, inputs: ReportInputs) -> dict[str, 
         "grey_sources": inputs.grey_sources,
         "evidence_fields": inputs.evidence_fields,
         "studies_coded": inputs.studies_coded,
+        "stopping": inputs.stopping,
     }
     return {name: env.get_template(f"{name}.md.j2").render(**context) for name in SECTIONS}
 

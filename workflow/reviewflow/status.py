@@ -53,8 +53,22 @@ def stage_lines(summary: dict[str, Any]) -> list[str]:
             for r in stage["reviewers"]
         ]
         lines.append("  reviewers: " + "; ".join(people))
+        lines += stopping_lines(stage)
         if stage["agreement"] or stage.get("group_agreement"):
             lines.append("  agreement (maybe counted as include): " + _agreement(stage))
+    return lines
+
+
+def stopping_lines(stage: dict[str, Any]) -> list[str]:
+    """The stage's stopping rule: the test's estimate and result, and whether it was applied."""
+    rule = stage.get("stopping")
+    if not rule:
+        return []
+    lines = [f"  stopping rule (recall >= {rule['target_recall']:.0%} at {rule['confidence']:.0%} confidence): {rule['message']}"]
+    if rule["applied"]:
+        lines.append(f"  stopping rule applied: {_plural(rule['not_screened'], 'work')} not screened (fate 'not_screened')")
+    elif rule["may_stop"] and not rule["apply"]:
+        lines.append("  to stop, a reviewer sets 'apply: true' under the stage's 'stopping:' in config/config.yaml")
     return lines
 
 

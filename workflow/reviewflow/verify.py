@@ -85,6 +85,11 @@ def verify_review(paths: ReviewPaths, config: dict[str, Any]) -> tuple[list[str]
     else:
         problems.append(f"missing output {paths.flow_diagram}: run the pipeline first (snakemake --cores 2)")
 
+    stopping = stopping_problems(paths, config, derived)
+    problems += stopping
+    if not stopping and any(s.get("stopping") for s in config["stages"]):
+        passed.append("the stopping rule's works not screened match the ledger, and its test allowed the stop")
+
     expected = config.get("expected_counts", {})
     wrong = [
         f"{key}: the review reports {value}, but the ledger gives {derived.get(key)}"
@@ -95,3 +100,30 @@ def verify_review(paths: ReviewPaths, config: dict[str, Any]) -> tuple[list[str]
     if expected and not wrong:
         passed.append(f"the {len(expected)} published counts of the review are reproduced")
     return problems, passed
+
+
+def stopping_problems(paths: ReviewPaths, config: dict[str, Any], counts: dict[str, Any]) -> list[str]:
+    """A stage's stopping rule: the works it left unscreened are those the ledger says, and the test allowed it."""
+    rules = [s for s in config["stages"] if s.get("stopping")]
+    if not rules:
+        return []
+    if not paths.stopping.is_file():
+        return [f"missing output {paths.stopping}: run the pipeline first (snakemake --cores 2)"]
+    results = json.loads(paths.stopping.read_text(encoding="utf-8"))
+    problems = []
+    for stage in rules:
+        name, result = stage["name"], results.get(stage["name"])
+        if result is None:
+            problems.append(f"{paths.stopping}: no result for the stage {name}, which declares a stopping rule")
+            continue
+        not_screened = counts.get(f"{name}_not_screened", 0)
+        if result["not_screened"] != not_screened:
+            problems.append(f"{name}: the stopping rule left {result['not_screened']} works unscreened, the ledger {not_screened}")
+        if result["applied"] and not (result["may_stop"] and stage["stopping"].get("apply")):
+            problems.append(f"{name}: works were left unscreened, but the stopping rule was not both met and applied")
+        if result["applied"] and result["screened"] != counts.get(f"{name}_screened_by_reviewers"):
+            problems.append(f"{name}: the test counted {result['screened']} works screened, "
+                            f"the ledger {counts.get(f'{name}_screened_by_reviewers')}")
+        if result["applied"] and result["p_value"] >= 1 - result["confidence"]:
+            problems.append(f"{name}: p = {result['p_value']} does not pass at {result['confidence']:.0%} confidence")
+    return problems

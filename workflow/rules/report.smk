@@ -36,6 +36,7 @@ rule report:
         sources=P.dedupe_sources,
         evidence=P.processed / "evidence_log.csv",
         agreement=[str(P.agreement(s)) for s in STAGES],
+        stopping=P.stopping,
         templates=template_files(),
     output:
         sections=report_sections(),

@@ -13,6 +13,7 @@ rule screen:
         outcomes=P.screening / "outcomes.csv",
         orphans=P.orphans,
         summary=P.screening_summary,
+        stopping=P.stopping,
         worksheets=worksheet_files(),
         conflicts=[str(P.conflicts(s)) for s in STAGES],
         agreement=[str(P.agreement(s)) for s in STAGES],

@@ -24,13 +24,14 @@ exclude), otherwise the adjudication file does; an adjudication always wins.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from ..errors import ReviewError, ReviewErrors
 from .assignment import assigned_reviewers, needs_every_assigned
+from .stoprule import apply_stopping
 from .tablerows import iter_rows
 from .units import Units
 from .vocabulary import ADJUDICATION, Criteria, maybe_passes, primary_reason
@@ -46,13 +47,15 @@ CONFLICT_KINDS = {
 }
 
 
-PAST = {"exclude": "excluded", "not_retrieved": "not retrieved (excluded)", "include": "included"}
+PAST = {"exclude": "excluded", "not_retrieved": "not retrieved (excluded)", "include": "included",
+        "not_screened": "not screened (stopping rule reached)"}
 
 
 @dataclass
 class Resolution:
     outcomes: pd.DataFrame  # OUTCOME_COLUMNS, stage by stage, works in canonical order
     held: pd.DataFrame  # HELD_COLUMNS: decisions made ahead of time, waiting for the work to reach the stage
+    stopping: dict[str, dict[str, Any]] = field(default_factory=dict)  # stage -> its stopping rule's test (stoprule.py)
 
 
 def _opinion(row: dict[str, Any], stage: dict[str, Any], full_text: bool) -> tuple[str, str]:
@@ -177,6 +180,8 @@ def resolve(config: dict[str, Any], units: Units, decisions: pd.DataFrame) -> Re
     errors: list[ReviewError] = []
     results: list[pd.DataFrame] = []
     held: list[dict[str, Any]] = []
+    stopping: dict[str, dict[str, Any]] = {}
+    first_round = dict(zip(units.clusters["cluster_id"], units.clusters["first_round"].astype(int), strict=True))
     for stage in config["stages"]:
         name = stage["name"]
         lanes = set(stage["lanes"])
@@ -200,13 +205,16 @@ def resolve(config: dict[str, Any], units: Units, decisions: pd.DataFrame) -> Re
             errors.append(ReviewError(message, file=row["file"], row=int(row["row"]), column="record_id",
                                       fix="remove the row, or change the decision at the stage before"))
         outcome = resolve_stage(stage, eligible, at_stage[at_stage["cluster_id"].isin(allowed)], criteria, errors)
+        outcome, stop = apply_stopping(stage, outcome, at_stage[at_stage["cluster_id"].isin(allowed)], first_round)
+        if stop is not None:
+            stopping[name] = stop
         for cluster_id, result in zip(outcome["cluster_id"], outcome["outcome"], strict=True):
             last_outcome[cluster_id] = (name, result)
         results.append(outcome)
     if errors:
         raise ReviewErrors(errors, "decisions that cannot apply")
     outcomes = pd.concat(results, ignore_index=True) if results else pd.DataFrame(columns=list(OUTCOME_COLUMNS))
-    return Resolution(outcomes=outcomes, held=pd.DataFrame(held, columns=list(HELD_COLUMNS)))
+    return Resolution(outcomes=outcomes, held=pd.DataFrame(held, columns=list(HELD_COLUMNS)), stopping=stopping)
 
 
 def resolve_all(config: dict[str, Any], units: Units, decisions: pd.DataFrame) -> pd.DataFrame:

@@ -1,33 +1,47 @@
 """Priority order: likely includes first on the worksheets.
 
-Texts are compared as sets of words: lower-cased, stripped of accents and
-stop words, cut to their first six letters, so that the search terms'
-truncations (``Partner*``, ``Collaborat*``) meet ``partnership`` and
-``collaboration``.
+The model is scikit-learn's, chosen by simulation (``reviewflow simulate``, see
+docs/screening.md for the figures):
 
-- Before the stage has both an included and an excluded work, a work's
-  score is its similarity (TF-IDF cosine) to the review's search terms and,
-  once there are included works, to their centroid (the mean of the two).
-- Once it has both, the score is the probability of inclusion given by a
-  naive Bayes model learned from the stage's decisions so far (the search
-  terms count as one more included text), the model screening tools such as
-  ASReview start with. Ties are broken by the similarity to the search terms,
-  then by the canonical order.
+- Features: TF-IDF of word unigrams and bigrams with sublinear term frequency
+  (``1 + log tf``), accents stripped, over the title, abstract and keywords.
+- Once the stage has both an included and an excluded work, the score is the
+  decision value of a linear support vector machine (``LinearSVC``, squared
+  hinge loss, C = 0.11) trained with balanced sample weights (the included
+  works weighted up so that both classes weigh nearly the same, ratio 9.8):
+  the recipe of ASReview's default model since 2.0 ("ELAS u4"). The search
+  terms count as one more included text. The worksheet shows it squashed
+  into [0, 1] by the logistic function (above 0.5: more like the included).
+- Before that, a work's score is its similarity (TF-IDF cosine) to the
+  review's search terms and, once there are included works, to their centroid
+  (the mean of the two). Here words are cut to their first six letters, so
+  that the search terms' truncations (``Partner*``, ``Collaborat*``) meet
+  ``partnership`` and ``collaboration``.
 
-The order only helps reviewers meet the relevant works early; it decides
-nothing. Scores depend only on the records and decisions, and are rounded,
-so the order is the same on every run and every machine.
+Ties are broken by the similarity to the search terms, then by the canonical
+order. The order only helps reviewers meet the relevant works early; it
+decides nothing. Scores depend only on the records and decisions (the
+learner is seeded) and are rounded, so the order is the same on every run and
+every machine.
+
+The candidates compared (``CANDIDATES``) stay available to the simulation.
 """
 
 from __future__ import annotations
 
-import math
+import hashlib
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
-#: Words too common to tell works apart, and the search syntax of the databases.
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import MultinomialNB
+from sklearn.svm import LinearSVC
+
+#: Words too common to tell works apart, and the search syntax of the databases (for the similarity to the search terms).
 STOPWORDS = frozenset(
     """a about after all also an and any are as at be been between but by can do does for from had has have how in
     into is it its may more most near not of on or other over same such than that the their them then there these
@@ -35,64 +49,125 @@ STOPWORDS = frozenset(
     yet""".split()
 )
 STEM = 6
+#: The learner's seed (liblinear shuffles): fixed, so that scores are the same on every run.
+SEED = 535
+#: Decimals the scores are rounded to before ordering.
+DECIMALS = 6
 
 
 def words(text: str) -> list[str]:
-    """The text's words as compared: lower case, no accents, no stop words, cut to six letters."""
+    """The text's words as compared with the search terms: lower case, no accents, no stop words, cut to six letters."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return [w[:STEM] for w in re.findall(r"[a-z][a-z0-9]+", plain) if w not in STOPWORDS and len(w) > 2]
 
 
-def _normalised(vector: Mapping[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(v * v for v in vector.values()))
-    return {w: v / norm for w, v in vector.items()} if norm else {}
+def features(texts: Sequence[str], query: str = "") -> tuple[sparse.csr_matrix, sparse.csr_matrix | None]:
+    """(the TF-IDF matrix the classifier learns from, the query's row or None when it has no known word).
+
+    Word 1- and 2-grams, sublinear tf, one L2-normalised row per text.
+    """
+    vectoriser = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode", dtype=np.float64)
+    try:
+        matrix = vectoriser.fit_transform(texts).tocsr()
+    except ValueError:  # no text holds a word
+        return sparse.csr_matrix((len(texts), 1)), None
+    row = vectoriser.transform([query]).tocsr() if query.strip() else None
+    return matrix, row if row is not None and row.nnz else None
 
 
-def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(w, 0.0) for w, v in a.items())
+def balanced_weights(labels: np.ndarray, ratio: float) -> np.ndarray:
+    """Sample weights giving the excluded works ``ratio`` times the weight of the included ones, in all (mean weight 1)."""
+    positives, negatives = int(labels.sum()), int(len(labels) - labels.sum())
+    weights = np.where(labels == 1, 1.0, positives / (ratio * negatives) if negatives else 1.0)
+    return weights * (len(labels) / weights.sum())
 
 
-def similarity_scores(documents: Mapping[str, set[str]], query: set[str], included: Iterable[str]) -> dict[str, float]:
-    """Work -> mean TF-IDF cosine similarity to the query and to the centroid of the included works."""
-    frequency: Counter[str] = Counter(w for found in documents.values() for w in found)
-    size = len(documents)
-    idf = {w: math.log((1 + size) / (1 + n)) + 1 for w, n in frequency.items()}
-    vectors = {key: _normalised({w: idf[w] for w in found}) for key, found in documents.items()}
-    target = _normalised({w: idf[w] for w in query if w in idf})
-    centroid: dict[str, float] = {}
-    for key in included:
-        for w, v in vectors.get(key, {}).items():
-            centroid[w] = centroid.get(w, 0.0) + v
-    centroid = _normalised(centroid)
-    scores = {}
-    for key, vector in vectors.items():
-        score = _cosine(vector, target)
-        if centroid:
-            score = (score + _cosine(vector, centroid)) / 2
-        scores[key] = score
-    return scores
+def _svm(x: sparse.csr_matrix, y: np.ndarray, c: float, ratio: float | None) -> Callable[[sparse.csr_matrix], np.ndarray]:
+    if ratio is None:
+        model = LinearSVC(C=c, class_weight="balanced", random_state=SEED)
+        model.fit(x, y)
+    else:
+        model = LinearSVC(C=c, loss="squared_hinge", random_state=SEED)
+        model.fit(x, y, sample_weight=balanced_weights(y, ratio))
+    return model.decision_function
 
 
-def naive_bayes_log_odds(
-    documents: Mapping[str, set[str]], included: list[str], excluded: list[str], extra_included: Iterable[set[str]] = ()
-) -> dict[str, float]:
-    """Work -> log-odds of inclusion under a naive Bayes model (word presence, Laplace smoothing)."""
-    positive: Counter[str] = Counter()
-    negative: Counter[str] = Counter()
-    positives = [documents[k] for k in included if k in documents] + list(extra_included)
-    negatives = [documents[k] for k in excluded if k in documents]
-    for found in positives:
-        positive.update(found)
-    for found in negatives:
-        negative.update(found)
-    vocabulary = set(positive) | set(negative)
-    p_total = sum(positive.values()) + len(vocabulary)
-    n_total = sum(negative.values()) + len(vocabulary)
-    weight = {w: math.log((positive[w] + 1) / p_total) - math.log((negative[w] + 1) / n_total) for w in vocabulary}
-    prior = math.log((len(positives) + 1) / (len(negatives) + 1))
-    return {key: prior + sum(weight.get(w, 0.0) for w in found) for key, found in documents.items()}
+def _logistic(x: sparse.csr_matrix, y: np.ndarray) -> Callable[[sparse.csr_matrix], np.ndarray]:
+    model = LogisticRegression(C=1.0, class_weight="balanced", solver="liblinear", dual=True, random_state=SEED)
+    model.fit(x, y)
+    return model.decision_function
+
+
+def _naive_bayes(x: sparse.csr_matrix, y: np.ndarray) -> Callable[[sparse.csr_matrix], np.ndarray]:
+    model = MultinomialNB(alpha=1.0)
+    model.fit(x, y, sample_weight=balanced_weights(y, 1.0))
+    return lambda rows: model.predict_log_proba(rows) @ np.array([-1.0, 1.0])
+
+
+#: name -> learner(features, labels) -> decision function (higher: more likely included).
+CANDIDATES: dict[str, Callable[[sparse.csr_matrix, np.ndarray], Callable[[sparse.csr_matrix], np.ndarray]]] = {
+    "svm-elas": lambda x, y: _svm(x, y, 0.11, 9.8),  # ASReview 2.x/3.x default (ELAS u4)
+    "svm": lambda x, y: _svm(x, y, 1.0, None),  # scikit-learn defaults, class_weight="balanced"
+    "logistic": _logistic,
+    "naive-bayes": _naive_bayes,
+}
+#: The model the worksheets use.
+MODEL = "svm-elas"
+
+
+def learned_scores(
+    matrix: sparse.csr_matrix,
+    included: Sequence[int],
+    excluded: Sequence[int],
+    extra_included: sparse.csr_matrix | None = None,
+    model: str = MODEL,
+) -> np.ndarray:
+    """Each row's decision value from a model trained on the rows ``included`` (1) and ``excluded`` (0), rounded."""
+    rows = list(included) + list(excluded)
+    x = matrix[rows]
+    y = np.array([1] * len(included) + [0] * len(excluded))
+    if extra_included is not None and extra_included.shape[0]:
+        x = sparse.vstack([x, extra_included]).tocsr()
+        y = np.concatenate([y, np.ones(extra_included.shape[0], dtype=int)])
+    decide = CANDIDATES[model](x, y)
+    return np.round(np.asarray(decide(matrix), dtype=np.float64), DECIMALS)
+
+
+def similarity_features(texts: Sequence[str], query: str) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """(TF-IDF rows of the texts' six-letter words, each text's cosine similarity to the query)."""
+    vectoriser = TfidfVectorizer(analyzer=words, sublinear_tf=True, dtype=np.float64)
+    try:
+        matrix = vectoriser.fit_transform(texts).tocsr()
+    except ValueError:  # no text holds a word
+        return sparse.csr_matrix((len(texts), 1)), np.zeros(len(texts))
+    return matrix, np.asarray((matrix @ vectoriser.transform([query]).T).todense()).ravel()
+
+
+def similarity_scores(matrix: sparse.csr_matrix, to_query: np.ndarray, included: Sequence[int]) -> np.ndarray:
+    """Each text's similarity to the query, averaged with that to the included texts' centroid if any; rounded."""
+    score = to_query
+    if len(included):
+        centroid = np.asarray(matrix[list(included)].sum(axis=0)).ravel()
+        norm = np.linalg.norm(centroid)
+        if norm:
+            score = (score + matrix @ (centroid / norm)) / 2
+    return np.round(score, DECIMALS)
+
+
+#: The features of the last texts ranked (a screening page re-ranks the same works after every decision).
+_FEATURES: dict[str, tuple[sparse.csr_matrix, sparse.csr_matrix | None, sparse.csr_matrix, np.ndarray]] = {}
+
+
+def _features_of(body: list[str], query: str) -> tuple[sparse.csr_matrix, sparse.csr_matrix | None, sparse.csr_matrix, np.ndarray]:
+    digest = hashlib.sha256()
+    for text in body:
+        digest.update(text.encode("utf-8", "surrogatepass") + b"\x1f")
+    digest.update(b"\x1e" + query.encode("utf-8", "surrogatepass"))
+    key = digest.hexdigest()
+    if key not in _FEATURES:
+        _FEATURES.clear()  # one set of texts at a time: the memory of one matrix, never more
+        _FEATURES[key] = (*features(body, query), *similarity_features(body, query))
+    return _FEATURES[key]
 
 
 def rank_works(
@@ -103,22 +178,31 @@ def rank_works(
 ) -> tuple[list[str], dict[str, float]]:
     """(every work of ``texts`` in priority order, work -> the score shown on a worksheet, in [0, 1]).
 
-    ``texts`` is given in canonical order, which breaks the remaining ties.
+    ``texts`` is given in canonical order, which breaks the remaining ties;
+    ``included``/``excluded`` are the works decided so far (others are ignored).
+    The features of the texts are kept between calls with the same texts, so
+    that re-ranking after new decisions only re-trains the model.
     """
-    documents = {key: set(words(text)) for key, text in texts.items()}
-    query = set(words(" ".join(search_terms)))
-    included, excluded = list(included), list(excluded)
-    like_terms = similarity_scores(documents, query, [])
-    if not included or not excluded:
-        value = similarity_scores(documents, query, included) if included else like_terms
+    keys = list(texts)
+    if not keys:
+        return [], {}
+    body = [texts[k] for k in keys]
+    index = {k: i for i, k in enumerate(keys)}
+    query = " ".join(search_terms)
+    included = list(dict.fromkeys(included))
+    inc = [index[k] for k in included if k in index]
+    taken = set(included)
+    exc = [index[k] for k in dict.fromkeys(excluded) if k in index and k not in taken]
+    matrix, terms, similar, to_query = _features_of(body, query)
+    like_terms = np.round(to_query, DECIMALS)
+    if not inc or not exc:
+        value = similarity_scores(similar, to_query, inc) if inc else like_terms
         shown = value
     else:
-        value = naive_bayes_log_odds(documents, included, excluded, [query] if query else [])
-        shown = {key: 1 / (1 + math.exp(-max(min(v, 700.0), -700.0))) for key, v in value.items()}
-    rank = {key: i for i, key in enumerate(texts)}
-    # rounded so that ties, and so the order, are the same on every machine
-    order = sorted(texts, key=lambda k: (-round(value[k], 6), -round(like_terms[k], 6), rank[k]))
-    return order, {key: round(v, 3) for key, v in shown.items()}
+        value = learned_scores(matrix, inc, exc, terms)
+        shown = 1 / (1 + np.exp(-np.clip(value, -700, 700)))
+    order = np.lexsort((np.arange(len(keys)), -like_terms, -value))
+    return [keys[i] for i in order], {k: round(float(v), 3) for k, v in zip(keys, shown, strict=True)}
 
 
 def priority_scores(
@@ -129,3 +213,4 @@ def priority_scores(
 ) -> dict[str, float]:
     """Work -> the score shown on a worksheet, in [0, 1]; higher means more likely to be included."""
     return rank_works(texts, search_terms, included, excluded)[1]
+

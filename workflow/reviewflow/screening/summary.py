@@ -63,6 +63,8 @@ def screening_summary(
                 "excluded": _count(at_stage["outcome"], "exclude"),
                 "not_retrieved": _count(at_stage["outcome"], "not_retrieved"),
                 "pending": _count(at_stage["outcome"], "pending"),
+                "not_screened": _count(at_stage["outcome"], "not_screened"),
+                "stopping": resolution.stopping.get(name),
                 "conflicts_open": len(open_conflicts),
                 "conflicts_open_by_kind": {k: int(n) for k, n in sorted(open_conflicts["conflict_kind"].value_counts().items())},
                 "conflicts_resolved": _count(at_stage["conflict"], "resolved"),
