@@ -187,6 +187,12 @@ def test_screening_30_works_by_key_is_exactly_what_the_pipeline_reads(
     assert page.text("record-id") == changed and "Your decision now" in page.text("current")
     page.press("i")
     expected[changed] = ("include", "", expected[changed][2])
+    # the estimate of relevant works left (the stopping test on tm's own history), once learned
+    session.settle()
+    before = page.renders()
+    page.js("window.reviewflowPage.reload()")
+    page.wait_renders(before + 1)
+    assert page.text("estimate").startswith("at most ") and int(page.text("estimate").split()[-1]) <= UNDECIDED - 30
     assert browser.problems(page.session) == []
     assert all(url.startswith(address.split("?")[0]) for url in browser.requests(page.session)), "the page fetched from elsewhere"
 

@@ -110,8 +110,11 @@
     const p = state.progress;
     $("decided").textContent = p.decided; $("left").textContent = p.left; $("included").textContent = p.included;
     $("maybe").textContent = p.maybe; $("maybe-box").hidden = state.adjudicating;
-    $("estimate-box").hidden = p.estimate === undefined || p.estimate === null;
-    if (p.estimate !== undefined && p.estimate !== null) $("estimate").textContent = p.estimate;
+    $("estimate-box").hidden = !p.estimate;
+    if (p.estimate) {
+      $("estimate").textContent = p.estimate.at_most === null ? "not yet known" : "at most " + p.estimate.at_most;
+      $("estimate-box").title = p.estimate.message;
+    }
     $("bar-done").style.width = (p.decided + p.left ? (100 * p.decided) / (p.decided + p.left) : 100) + "%";
     const buttons = $("buttons"); buttons.replaceChildren();
     for (const d of state.decisions) {
@@ -236,5 +239,6 @@
   $("history-search").addEventListener("input", search);
   $("back").addEventListener("click", () => { viewing = state.current; chosen = []; $("note").value = ""; renderReasons(); renderWork(); });
   window.addEventListener("beforeunload", () => { if (retry) clearTimeout(retry); });
+  page.reload = load;
   load();
 })();
