@@ -6,6 +6,7 @@ real-browser acceptance tests are in test_app_browser.py.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -235,3 +236,29 @@ def test_full_texts_are_served_from_their_folder_only(tmp_path: Path) -> None:
     for escape in ("..%2F..%2Fconfig%2Fconfig.yaml", "..", "R01-c3095adebaf2.pdf%00"):
         refused = get(http, f"/fulltext/{escape}")
         assert refused.status_code in (400, 404) and b"review:" not in refused.data
+
+
+def test_the_command_prints_a_local_address_with_a_token_and_serves_the_page(mini: tuple[Path, dict[str, str]]) -> None:
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    root, _ = mini
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "workflow")}
+    command = [sys.executable, "-m", "reviewflow", "app", "--review-dir", str(root), "--stage", "title", "--reviewer", "a",
+               "--no-browser"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)  # noqa: S603
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        address = process.stdout.readline().strip()
+        assert "screening page for a at the title stage (4 works waiting)" in first, first + (process.stderr.read() if process.poll() else "")
+        assert address.startswith("http://127.0.0.1:") and "?token=" in address and len(address.split("token=")[1]) >= 24
+        with urllib.request.urlopen(address, timeout=30) as page:  # noqa: S310 - the local server just started
+            assert b"/static/screen.js" in page.read()
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(address.split("?")[0], timeout=30)  # noqa: S310
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
