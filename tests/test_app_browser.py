@@ -30,7 +30,7 @@ from reviewflow.screening import assigned_reviewers, search_terms, worksheets, U
 
 from . import minireview
 from .conftest import REPO, copy_review
-from .test_browser import CHROMIUM, DevTools, png_ink
+from .test_browser import CHROMIUM, DevTools, browser, png_ink  # noqa: F401 - browser: the harness's fixture
 
 pytestmark = [
     pytest.mark.e2e,
@@ -107,16 +107,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     path.write_bytes(b"\n".join(line for i, line in enumerate(lines) if i not in taken))
     return {"root": root, "before": path.read_bytes(), "undecided": {row["cluster_id"] for row in chosen},
             "counts": derived.counts, "rows": len(read_people_csv(path))}
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
-    folder = tmp_path_factory.mktemp("chromium-app")
-    devtools = DevTools(folder / "profile", folder / "chromium.log")
-    try:
-        yield devtools
-    finally:
-        devtools.close()
 
 
 def running(session: ScreeningSession) -> tuple[Any, str]:

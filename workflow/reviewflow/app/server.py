@@ -109,7 +109,11 @@ def create_app(session: ScreeningSession, token: str) -> Flask:
 
     @app.get("/api/state")
     def state() -> Any:
-        return guarded(lambda: (session.refresh(), answer())[1])
+        def act() -> Response:
+            session.refresh()
+            return answer()
+
+        return guarded(act)
 
     @app.get("/api/work/<record_id>")
     def work(record_id: str) -> Any:

@@ -315,7 +315,6 @@ class ScreeningSession:
             "fields": fields,
             "decision": None if own is None else {"decision": own["decision"], "reason": own["reason"], "note": own["note"]},
             "fulltext": None,
-            "outcome": self.at_stage.get(cluster_id, ""),
         }
         if self.stage.get("full_text"):
             found = self.full_text(cluster_id)

@@ -165,7 +165,7 @@
 
   async function load() {
     page.busy = true;
-    const { status, data } = await call("GET", "/api/state" + (token ? "" : ""));
+    const { status, data } = await call("GET", "/api/state");
     page.busy = false;
     if (status === 200) { showError(""); accept(data); } else showError(data.error);
   }
