@@ -262,3 +262,25 @@ def test_the_command_prints_a_local_address_with_a_token_and_serves_the_page(min
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_the_order_is_learned_again_after_each_decision_and_blind_to_the_other_reviewer(tmp_path: Path) -> None:
+    from reviewflow.screening.priority import rank_works
+
+    review(tmp_path, {"a": [], "b": []})
+    a = ScreeningSession(tmp_path, "title", "a")
+    b = client(ScreeningSession(tmp_path, "title", "b"))
+    learned = a.rankings
+    first = list(a.waiting)
+    # b's open decisions are not a's to learn from: a's order stays as it was
+    for work in first[:2]:
+        assert post(b, "/api/decide", {"record_id": work, "decision": "exclude", "note": "", "expected": None}).status_code == 200
+    a.refresh()
+    a.settle()
+    assert a.rankings == learned and a.waiting == first
+    # a's own decision: learned again, on a's labels only, and the waiting works follow the new order
+    a.decide(first[0], "include", [], "", None)
+    a.settle()
+    assert a.rankings == learned + 1
+    order, _ = rank_works(a._texts or {}, a.ranking_terms, [first[0]], [])
+    assert a.waiting == [w for w in order if w in set(first[1:])]
