@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from scipy.stats import hypergeom
@@ -75,3 +77,38 @@ def test_bad_parameters_are_named() -> None:
     with pytest.raises(ReviewError, match="only 1 in all"):
         stopping_test_labels([1, 0], total=1)
     assert recall_bound([0, 0], total=10) == 0.0
+
+
+def _stage(n: int, decided: int, included: int, rounds: list[int]) -> tuple[Any, Any, dict[str, int]]:
+    import pandas as pd
+
+    ids = [f"c{i}" for i in range(n)]
+    outcome = ["include" if i < included else "exclude" if i < decided else "pending" for i in range(n)]
+    at_stage = pd.DataFrame({"stage": "title", "cluster_id": ids, "outcome": outcome, "reason": "",
+                             "decided_by": ["tm" if i < decided else "waiting:tm" for i in range(n)],
+                             "reviewers": ["tm" if i < decided else "" for i in range(n)], "conflict": "", "conflict_kind": ""})
+    decisions = pd.DataFrame({"reviewer": "tm", "cluster_id": ids[:decided],
+                              "decision": ["include" if i < included else "exclude" for i in range(decided)]})
+    return at_stage, decisions, dict(zip(ids, rounds, strict=True))
+
+
+def test_an_applied_rule_marks_only_the_works_nobody_screened() -> None:
+    from reviewflow.screening.stoprule import apply_stopping
+
+    at_stage, decisions, rounds = _stage(1000, 900, 30, [1] * 1000)
+    rule = {"target_recall": 0.95, "confidence": 0.95, "min_screened": 0}
+    same, result = apply_stopping({"reviewers": ["tm"], "stopping": rule}, at_stage, decisions, rounds)
+    assert result["may_stop"] and not result["applied"] and same.equals(at_stage)  # declared, not applied: nothing changes
+    marked, result = apply_stopping({"reviewers": ["tm"], "stopping": {**rule, "applied_at_round": 1}}, at_stage, decisions, rounds)
+    assert result["applied"] and result["not_screened"] == 100
+    assert (marked["outcome"] == "not_screened").sum() == 100 and set(marked.loc[:899, "outcome"]) == {"include", "exclude"}
+
+
+def test_works_from_a_later_round_suspend_the_stop() -> None:
+    from reviewflow.screening.stoprule import apply_stopping
+
+    at_stage, decisions, rounds = _stage(1000, 900, 30, [1] * 950 + [2] * 50)
+    rule = {"target_recall": 0.95, "confidence": 0.95, "min_screened": 0, "applied_at_round": 1}
+    kept, result = apply_stopping({"reviewers": ["tm"], "stopping": rule}, at_stage, decisions, rounds)
+    assert not result["applied"] and result["suspended_by_rounds"] == [2] and "suspended" in result["message"]
+    assert (kept["outcome"] == "pending").sum() == 100  # old and new unscreened works wait together, none dropped

@@ -246,7 +246,7 @@ def _not_screened_items(counts: dict[str, Any], prefix: str, n: Any) -> list[Ite
     else:
         counts_by_reviewers = _count(counts, f"{prefix}_excluded") - _count(counts, f"{prefix}_not_screened")
         items.append(Item("by reviewers", None, counts_by_reviewers, indent=True))
-    items.append(n(f"{prefix}_not_screened", "not screened: stopping rule of prioritised screening reached", indent=True))
+    items.append(n(f"{prefix}_not_screened", "not screened: stopping rule reached", indent=True))
     return items
 
 

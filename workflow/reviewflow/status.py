@@ -67,8 +67,9 @@ def stopping_lines(stage: dict[str, Any]) -> list[str]:
     lines = [f"  stopping rule (recall >= {rule['target_recall']:.0%} at {rule['confidence']:.0%} confidence): {rule['message']}"]
     if rule["applied"]:
         lines.append(f"  stopping rule applied: {_plural(rule['not_screened'], 'work')} not screened (fate 'not_screened')")
-    elif rule["may_stop"] and not rule["apply"]:
-        lines.append("  to stop, a reviewer sets 'apply: true' under the stage's 'stopping:' in config/config.yaml")
+    elif rule["may_stop"] and not rule["applied_at_round"]:
+        lines.append("  to stop, a reviewer sets 'applied_at_round: <the latest search round>' under the stage's 'stopping:' "
+                     "in config/config.yaml")
     return lines
 
 

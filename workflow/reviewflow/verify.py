@@ -119,7 +119,7 @@ def stopping_problems(paths: ReviewPaths, config: dict[str, Any], counts: dict[s
         not_screened = counts.get(f"{name}_not_screened", 0)
         if result["not_screened"] != not_screened:
             problems.append(f"{name}: the stopping rule left {result['not_screened']} works unscreened, the ledger {not_screened}")
-        if result["applied"] and not (result["may_stop"] and stage["stopping"].get("apply")):
+        if result["applied"] and not (result["may_stop"] and stage["stopping"].get("applied_at_round")):
             problems.append(f"{name}: works were left unscreened, but the stopping rule was not both met and applied")
         if result["applied"] and result["screened"] != counts.get(f"{name}_screened_by_reviewers"):
             problems.append(f"{name}: the test counted {result['screened']} works screened, "
