@@ -423,6 +423,29 @@ def step_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def step_app(args: argparse.Namespace) -> int:
+    """The screening page: serve it on 127.0.0.1 until Ctrl+C (see docs/screening.md)."""
+    import webbrowser
+
+    from .app import ScreeningSession, serve
+
+    root = args.review_dir or args.root
+    session = ScreeningSession(root, args.stage, args.reviewer, adjudicating=args.conflicts)
+    server, address = serve(session, args.port)
+    what = "open conflicts" if args.conflicts else "works waiting"
+    print(f"screening page for {args.reviewer} at the {args.stage} stage ({len(session.waiting)} {what}), "
+          f"writing {session.file}\n  {address}\n(only this machine can open it; Ctrl+C stops it)", flush=True)
+    if not args.no_browser:
+        webbrowser.open(address)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("stopped")
+    finally:
+        server.server_close()
+    return 0
+
+
 def step_simulate(args: argparse.Namespace) -> int:
     """Replay a labelled review with the priority model: work saved, recall, where the stopping rule stops."""
     from .screening.simulation import format_table, read_labelled, recall_curve_svg, review_labelled, simulate, summary_table
@@ -478,6 +501,13 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("review_dir", metavar="REVIEW_DIR", help="the new review's folder (created if missing; must not hold a review)")
     init.add_argument("--title", default="A new review", help="the review's title, written into config/config.yaml")
     init.set_defaults(step=step_init)
+    app = add("app", step_app, "the screening page: decide works in the browser, written to your own decision file")
+    app.add_argument("--review-dir", default=None, help="the review folder (same as --root)")
+    app.add_argument("--stage", required=True, help="the stage to screen (a stage name of the config)")
+    app.add_argument("--reviewer", required=True, help="your reviewer code (names your decision file)")
+    app.add_argument("--conflicts", action="store_true", help="the adjudicator's page: the stage's open conflicts")
+    app.add_argument("--port", type=int, default=0, help="the port on 127.0.0.1 (default: any free one)")
+    app.add_argument("--no-browser", action="store_true", help="print the address only, open no browser")
     simulation = sub.add_parser("simulate", help="replay a labelled review: work saved by the priority order, and the stopping rule")
     simulation.add_argument("labelled", metavar="LABELLED", help="a labelled CSV (title, abstract, a 0/1 label) or a review folder whose decisions are complete")
     simulation.add_argument("--label", default=None, help="the CSV's label column (default: label_abstract_screening, label_included, included or label)")

@@ -77,10 +77,7 @@ def worksheets(
         position: dict[str, int] = {}
         shown_score: dict[str, float] = {}
         if stage.get("order", "priority") == "priority" and any(waiting.values()):
-            works = at_stage["cluster_id"].tolist()
-            text = shown.loc[[representative[c] for c in works], [f for f in PRIORITY_TEXT if f in shown.columns]]
-            joined = [" ".join(parts) for parts in zip(*(text[f].astype(str).tolist() for f in text.columns), strict=True)]
-            texts = dict(zip(works, joined, strict=True))
+            texts = work_texts(shown, representative, at_stage["cluster_id"].tolist())
             included, excluded = stage_labels(at_stage, made)
             order, shown_score = rank_works(texts, terms, included, excluded)
             position = {c: i for i, c in enumerate(order)}
@@ -97,6 +94,13 @@ def worksheets(
                 rows[column] = ""
             sheets[(stage["name"], reviewer)] = rows[columns]
     return sheets
+
+
+def work_texts(shown: pd.DataFrame, representative: dict[str, str], works: list[str]) -> dict[str, str]:
+    """Work -> the text the priority model reads (its representative record's PRIORITY_TEXT fields), in ``works`` order."""
+    text = shown.loc[[representative[c] for c in works], [f for f in PRIORITY_TEXT if f in shown.columns]]
+    joined = [" ".join(parts) for parts in zip(*(text[f].astype(str).tolist() for f in text.columns), strict=True)]
+    return dict(zip(works, joined, strict=True))
 
 
 def stage_labels(at_stage: pd.DataFrame, made: pd.DataFrame) -> tuple[list[str], list[str]]:
