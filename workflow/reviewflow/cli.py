@@ -20,8 +20,13 @@ from .paths import ReviewPaths
 
 Step = Callable[[argparse.Namespace], int]
 
-#: reviewflow's own report templates (a review's templates/ folder overrides them)
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+#: reviewflow's own report templates (a review's templates/ folder overrides them): this
+#: checkout's, or those installed with the package (pyproject's data-files)
+TEMPLATES = next(
+    (d for d in (Path(__file__).resolve().parents[2] / "templates", Path(sys.prefix) / "share" / "reviewflow" / "templates")
+     if (d / "methods.md.j2").is_file()),
+    Path(__file__).resolve().parents[2] / "templates",
+)
 
 
 def _config(paths: ReviewPaths) -> dict[str, Any]:
