@@ -32,7 +32,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -155,8 +155,8 @@ def import_set(labelled: LabelledSet, folder: Path) -> pd.DataFrame:
     searches = folder / "data" / "raw" / "searches"
     searches.mkdir(parents=True, exist_ok=True)
     target = searches / labelled.file.name
-    if not target.exists():
-        os.symlink(labelled.file, target)
+    if not target.exists():  # a copy: the search log refuses a link to a file outside the searches folder
+        shutil.copyfile(labelled.file, target)
     log = folder / "data" / "raw" / "searches.csv"
     with log.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
