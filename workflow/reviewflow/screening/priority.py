@@ -41,6 +41,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.svm import LinearSVC
 
+from .tfidf import TermMatrix
+
 #: Words too common to tell works apart, and the search syntax of the databases (for the similarity to the search terms).
 STOPWORDS = frozenset(
     """a about after all also an and any are as at be been between but by can do does for from had has have how in
@@ -66,12 +68,14 @@ def features(texts: Sequence[str], query: str = "") -> tuple[sparse.csr_matrix, 
 
     Word 1- and 2-grams, sublinear tf, one L2-normalised row per text.
     """
-    vectoriser = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode", dtype=np.float64)
+    vectoriser = TfidfVectorizer(strip_accents="unicode")  # its words: lower case, accents stripped, 2+ word characters
+    preprocess, tokenize = vectoriser.build_preprocessor(), vectoriser.build_tokenizer()
+    model = TermMatrix(lambda text: tokenize(preprocess(text)), pairs=True)
     try:
-        matrix = vectoriser.fit_transform(texts).tocsr()
+        matrix = model.fit_transform(texts)
     except ValueError:  # no text holds a word
         return sparse.csr_matrix((len(texts), 1)), None
-    row = vectoriser.transform([query]).tocsr() if query.strip() else None
+    row = model.transform(query) if query.strip() else None
     return matrix, row if row is not None and row.nnz else None
 
 
@@ -135,12 +139,12 @@ def learned_scores(
 
 def similarity_features(texts: Sequence[str], query: str) -> tuple[sparse.csr_matrix, np.ndarray]:
     """(TF-IDF rows of the texts' six-letter words, each text's cosine similarity to the query)."""
-    vectoriser = TfidfVectorizer(analyzer=words, sublinear_tf=True, dtype=np.float64)
+    model = TermMatrix(words, pairs=False)
     try:
-        matrix = vectoriser.fit_transform(texts).tocsr()
+        matrix = model.fit_transform(texts)
     except ValueError:  # no text holds a word
         return sparse.csr_matrix((len(texts), 1)), np.zeros(len(texts))
-    return matrix, np.asarray((matrix @ vectoriser.transform([query]).T).todense()).ravel()
+    return matrix, np.asarray((matrix @ model.transform(query).T).todense()).ravel()
 
 
 def similarity_scores(matrix: sparse.csr_matrix, to_query: np.ndarray, included: Sequence[int]) -> np.ndarray:
