@@ -101,22 +101,24 @@ class TermMatrix:
         length = np.concatenate(lengths)
         text, keys = self._stream(np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64), length)
         del numbers
-        self.keys, first, column = np.unique(keys, return_index=True, return_inverse=True)
+        # columns numbered by first appearance (pandas' hash table meets them in stream order), as scikit-learn
+        # numbers them before it sorts its vocabulary; then each one's place in sorted order
+        appearance, met = pd.factorize(keys)
         del keys
-        # number the columns by first appearance, as scikit-learn does before it sorts its vocabulary
-        appearance = np.empty(len(self.keys), dtype=np.int64)
-        by_appearance = np.argsort(first, kind="stable")
-        appearance[by_appearance] = np.arange(len(self.keys))
-        del first
-        entry = text * len(self.keys) + appearance[column]
-        del column, text
+        by_appearance = np.argsort(met, kind="stable")  # sorted place -> appearance number
+        self.keys = met[by_appearance]
+        del met
+        sorted_place = np.empty(len(self.keys), dtype=np.int64)
+        sorted_place[by_appearance] = np.arange(len(self.keys))
+        entry = text * len(self.keys) + appearance
+        del appearance, text
         entry, counts = np.unique(entry, return_counts=True)
         rows, seen = np.divmod(entry, len(self.keys))
         del entry
         indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(texts)))])
         index_type = np.int32 if len(self.keys) < 2**31 and len(counts) < 2**31 else np.int64
         matrix = sparse.csr_matrix(
-            (counts.astype(np.float64), by_appearance[seen].astype(index_type), indptr.astype(index_type)),
+            (counts.astype(np.float64), sorted_place[seen].astype(index_type), indptr.astype(index_type)),
             shape=(len(texts), len(self.keys)),
         )
         self.transformer.fit(matrix)
