@@ -84,3 +84,14 @@ def test_priority_features_match_scikit_learn_on_a_real_screening_set(shared_fix
     expected = reference.fit_transform(texts)
     assert_same(expected, similar)
     assert np.array_equal(to_query, np.asarray((expected @ reference.transform([query]).T).todense()).ravel())
+
+
+@pytest.mark.parametrize("pairs", [True, False])
+def test_words_cut_in_two_forked_processes_give_the_same_matrix(monkeypatch: pytest.MonkeyPatch, pairs: bool) -> None:
+    monkeypatch.setattr(tfidf, "CHUNK", 2)
+    monkeypatch.setattr(tfidf, "PARALLEL_FROM", 0)
+    one, two = ours(pairs), ours(pairs)
+    two.workers = 2
+    assert_same(one.fit_transform(TEXTS), two.fit_transform(TEXTS))
+    assert_same(one.transform(QUERY), two.transform(QUERY))
+    assert tfidf._WORK is None  # the texts are not kept after the workers finish

@@ -25,7 +25,8 @@ compares them):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
 
 import numpy as np
@@ -35,14 +36,49 @@ from sklearn.feature_extraction.text import TfidfTransformer
 
 #: Texts numbered at a time: bounds the Python lists of words held at once.
 CHUNK = 20_000
+#: Below this many texts the words are always cut in one process (starting workers costs more).
+PARALLEL_FROM = 2 * CHUNK
+
+#: What forked workers cut into words: (texts, tokenizer), set just before the workers start.
+_WORK: tuple[Sequence[str], Callable[[str], list[str]]] | None = None
+
+
+def _cut(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(words per text, the distinct words, each word's index among them) of the chunk of texts from ``start``."""
+    assert _WORK is not None
+    texts, tokenize = _WORK
+    tokens = [tokenize(text) for text in texts[start : start + CHUNK]]
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    flat = list(chain.from_iterable(tokens))
+    del tokens
+    if not flat:
+        return lengths, np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64)
+    codes, uniques = pd.factorize(np.array(flat, dtype=object))
+    return lengths, np.asarray(uniques, dtype=object), codes
+
+
+def _chunks(texts: Sequence[str], tokenize: Callable[[str], list[str]], workers: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """``_cut`` of every chunk, in order: in ``workers`` forked processes when there are enough texts."""
+    global _WORK
+    starts = range(0, len(texts), CHUNK)
+    _WORK = (texts, tokenize)
+    try:
+        if workers > 1 and len(texts) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+            with multiprocessing.get_context("fork").Pool(min(workers, len(starts))) as pool:
+                yield from pool.imap(_cut, starts)
+        else:
+            yield from map(_cut, starts)
+    finally:
+        _WORK = None
 
 
 class TermMatrix:
     """A fitted TF-IDF model over texts: its ``matrix`` (one row per text) and ``transform`` for another text."""
 
-    def __init__(self, tokenize: Callable[[str], list[str]], pairs: bool) -> None:
+    def __init__(self, tokenize: Callable[[str], list[str]], pairs: bool, workers: int = 1) -> None:
         self.tokenize = tokenize
         self.pairs = pairs
+        self.workers = workers  # processes cutting the texts into words (forked; 1: this one)
         self.words: dict[str, int] = {}  # word -> its number (order of first appearance)
         self.rank = np.zeros(0, dtype=np.int64)  # word number -> its place in sorted order
         self.keys = np.zeros(0, dtype=np.int64)  # column -> its term's key, ascending
@@ -79,15 +115,10 @@ class TermMatrix:
     def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """The TF-IDF rows of ``texts`` (raises ValueError when no text holds a term, as scikit-learn does)."""
         numbers, lengths = [], []
-        for start in range(0, len(texts), CHUNK):
-            tokens = [self.tokenize(text) for text in texts[start : start + CHUNK]]
-            lengths.append(np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)))
-            flat = list(chain.from_iterable(tokens))
-            del tokens
-            if not flat:
+        for length, uniques, codes in _chunks(texts, self.tokenize, self.workers):
+            lengths.append(length)
+            if not len(uniques):
                 continue
-            codes, uniques = pd.factorize(np.array(flat, dtype=object))
-            del flat
             words = self.words
             known = np.fromiter((words.setdefault(u, len(words)) for u in uniques), dtype=np.int64, count=len(uniques))
             numbers.append(known[codes])
