@@ -87,41 +87,74 @@ class TermMatrix:
     def _key_base(self) -> int:
         return len(self.words) + 1
 
-    def _stream(self, numbers: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(text of each term, term key) in the order scikit-learn meets them: a text's words, then its pairs."""
-        base = self._key_base()
-        ranked = self.rank[numbers]
+    def _chunk_entries(self, numbers: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """A chunk's terms, each once per text, in the order scikit-learn meets them (a text's words, then its pairs).
+
+        Returns (terms per text, term keys in order of first appearance in the chunk, the entries' index among
+        those keys, the entries' counts). A term's key is made of its words' numbers: word n is ``n << 32``, the
+        pair (m, n) is ``m << 32 | n + 1``.
+        """
         text = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-        word_keys = ranked * base
-        if not self.pairs or len(numbers) < 2:
-            return text, word_keys
-        same = text[:-1] == text[1:]
-        pair_keys = ranked[:-1][same] * base + ranked[1:][same] + 1
-        pair_text = text[:-1][same]
-        # each text's words, then its pairs: position of a word i of text d = start(d) + pairs before d + i
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        pairs_per_text = np.maximum(lengths - 1, 0)
-        pairs_before = np.concatenate([[0], np.cumsum(pairs_per_text)[:-1]])
-        word_pos = np.arange(len(numbers)) + pairs_before[text]
-        pair_index = np.arange(len(pair_keys)) - pairs_before[pair_text]  # index of the pair within its text
-        pair_pos = starts[pair_text] + pairs_before[pair_text] + lengths[pair_text] + pair_index
-        size = len(numbers) + len(pair_keys)
-        keys = np.empty(size, dtype=np.int64)
-        texts = np.empty(size, dtype=np.int64)
-        keys[word_pos], texts[word_pos] = word_keys, text
-        keys[pair_pos], texts[pair_pos] = pair_keys, pair_text
-        return texts, keys
+        keys = numbers << 32
+        if self.pairs and len(numbers) > 1:
+            same = text[:-1] == text[1:]
+            pair_keys = keys[:-1][same] + numbers[1:][same] + 1
+            pair_text = text[:-1][same]
+            # each text's words, then its pairs: word i of text d goes to i + (pairs of the texts before d)
+            pairs_before = np.concatenate([[0], np.cumsum(np.maximum(lengths - 1, 0))[:-1]])
+            word_pos = np.arange(len(numbers)) + pairs_before[text]
+            # pair j of text d goes to (words and pairs before d) + (words of d) + (j - pairs before d)
+            pair_pos = np.arange(len(pair_keys)) + np.cumsum(lengths)[pair_text]
+            stream = np.empty(len(numbers) + len(pair_keys), dtype=np.int64)
+            stream_text = np.empty(len(stream), dtype=np.int64)
+            stream[word_pos], stream_text[word_pos] = keys, text
+            stream[pair_pos], stream_text[pair_pos] = pair_keys, pair_text
+            keys, text = stream, stream_text
+            del stream, stream_text, pair_keys, pair_text, word_pos, pair_pos
+        code, met = pd.factorize(keys)
+        entry, first = pd.factorize(text * len(met) + code)  # (text, term) in order of first appearance
+        counts = np.bincount(entry, minlength=len(first))
+        per_text = np.bincount(first // len(met), minlength=len(lengths))
+        return per_text, met, first % len(met), counts
+
+    def _number_terms(self, met: np.ndarray) -> np.ndarray:
+        """The column numbers (order of first appearance over all texts so far) of a chunk's terms, new ones added."""
+        place = np.searchsorted(self._known, met)
+        found = place < len(self._known)
+        found[found] = self._known[place[found]] == met[found]
+        numbers = np.empty(len(met), dtype=np.int64)
+        numbers[found] = self._known_numbers[place[found]]
+        new = ~found
+        numbers[new] = self._terms + np.arange(int(new.sum()))
+        self._terms += int(new.sum())
+        order = np.argsort(met[new], kind="stable")
+        where = np.searchsorted(self._known, met[new][order])
+        self._known = np.insert(self._known, where, met[new][order])
+        self._known_numbers = np.insert(self._known_numbers, where, numbers[new][order])
+        return numbers
 
     def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """The TF-IDF rows of ``texts`` (raises ValueError when no text holds a term, as scikit-learn does)."""
-        numbers, lengths = [], []
+        """The TF-IDF rows of ``texts`` (raises ValueError when no text holds a term, as scikit-learn does).
+
+        A chunk of texts at a time: the words are numbered, the chunk's terms
+        counted per text and numbered in order of first appearance, so that
+        only the entries of the matrix are kept, never one per word of the texts.
+        """
+        self._known = np.zeros(0, dtype=np.int64)  # term keys seen so far, ascending
+        self._known_numbers = np.zeros(0, dtype=np.int64)  # their column numbers (first appearance)
+        self._terms = 0
+        per_text, columns, counts = [], [], []
         for length, uniques, codes in _chunks(texts, self.tokenize, self.workers):
-            lengths.append(length)
             if not len(uniques):
+                per_text.append(np.zeros(len(length), dtype=np.int64))
                 continue
             words = self.words
             known = np.fromiter((words.setdefault(u, len(words)) for u in uniques), dtype=np.int64, count=len(uniques))
-            numbers.append(known[codes])
+            chunk_per_text, met, term, count = self._chunk_entries(known[codes], length)
+            del codes, known
+            per_text.append(chunk_per_text)
+            columns.append(self._number_terms(met)[term].astype(np.int32 if self._terms < 2**31 else np.int64))
+            counts.append(count.astype(np.float64))
         if not self.words:
             raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
         vocabulary = np.empty(len(self.words), dtype=object)
@@ -129,29 +162,28 @@ class TermMatrix:
         self.rank = np.empty(len(self.words), dtype=np.int64)
         self.rank[np.argsort(vocabulary, kind="stable")] = np.arange(len(self.words))
         del vocabulary
-        length = np.concatenate(lengths)
-        text, keys = self._stream(np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64), length)
-        del numbers
-        # columns numbered by first appearance (pandas' hash table meets them in stream order), as scikit-learn
-        # numbers them before it sorts its vocabulary; then each one's place in sorted order
-        appearance, met = pd.factorize(keys)
-        del keys
-        by_appearance = np.argsort(met, kind="stable")  # sorted place -> appearance number
-        self.keys = met[by_appearance]
-        del met
-        sorted_place = np.empty(len(self.keys), dtype=np.int64)
-        sorted_place[by_appearance] = np.arange(len(self.keys))
-        entry = text * len(self.keys) + appearance
-        del appearance, text
-        entry, counts = np.unique(entry, return_counts=True)
-        rows, seen = np.divmod(entry, len(self.keys))
-        del entry
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(texts)))])
-        index_type = np.int32 if len(self.keys) < 2**31 and len(counts) < 2**31 else np.int64
-        matrix = sparse.csr_matrix(
-            (counts.astype(np.float64), sorted_place[seen].astype(index_type), indptr.astype(index_type)),
-            shape=(len(texts), len(self.keys)),
-        )
+        # the terms' keys in sorted order: a pair (a, b) sorts as the tuple of its words' places
+        key = np.empty(self._terms, dtype=np.int64)
+        key[self._known_numbers] = self._known
+        del self._known, self._known_numbers
+        first, second = key >> 32, key & 0xFFFFFFFF
+        ranked = self.rank[first] * self._key_base() + np.where(second > 0, self.rank[np.maximum(second - 1, 0)] + 1, 0)
+        del key, first, second
+        by_key = np.argsort(ranked, kind="stable")
+        self.keys = ranked[by_key]
+        sorted_place = np.empty(self._terms, dtype=np.int64)
+        sorted_place[by_key] = np.arange(self._terms)
+        del ranked, by_key
+        indptr = np.concatenate([[0], np.cumsum(np.concatenate(per_text))])
+        indices = np.concatenate(columns)
+        del columns
+        data = np.concatenate(counts)
+        del counts
+        index_type = np.int32 if self._terms < 2**31 and len(data) < 2**31 else np.int64
+        matrix = sparse.csr_matrix((data, indices, indptr.astype(index_type)), shape=(len(texts), self._terms))
+        matrix.sort_indices()  # within a text: in order of first appearance, as scikit-learn stores them
+        indices = sorted_place.astype(index_type).take(matrix.indices)
+        matrix = sparse.csr_matrix((matrix.data, indices, matrix.indptr), shape=matrix.shape)
         self.transformer.fit(matrix)
         return sparse.csr_matrix(self.transformer.transform(matrix, copy=False))
 
