@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.preprocessing import normalize
 
 #: Texts numbered at a time: bounds the Python lists of words held at once.
 CHUNK = 20_000
@@ -154,7 +155,7 @@ class TermMatrix:
             del codes, known
             per_text.append(chunk_per_text)
             columns.append(self._number_terms(met)[term].astype(np.int32 if self._terms < 2**31 else np.int64))
-            counts.append(count.astype(np.float64))
+            counts.append(count.astype(np.int32))
         if not self.words:
             raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
         vocabulary = np.empty(len(self.words), dtype=object)
@@ -177,15 +178,29 @@ class TermMatrix:
         indptr = np.concatenate([[0], np.cumsum(np.concatenate(per_text))])
         indices = np.concatenate(columns)
         del columns
-        data = np.concatenate(counts)
+        data = np.concatenate(counts).astype(np.float64)
         del counts
         index_type = np.int32 if self._terms < 2**31 and len(data) < 2**31 else np.int64
         matrix = sparse.csr_matrix((data, indices, indptr.astype(index_type)), shape=(len(texts), self._terms))
         matrix.sort_indices()  # within a text: in order of first appearance, as scikit-learn stores them
-        indices = sorted_place.astype(index_type).take(matrix.indices)
+        indices = matrix.indices
+        np.take(sorted_place.astype(index_type), indices, out=indices, mode="clip")  # in place
         matrix = sparse.csr_matrix((matrix.data, indices, matrix.indptr), shape=matrix.shape)
         self.transformer.fit(matrix)
-        return sparse.csr_matrix(self.transformer.transform(matrix, copy=False))
+        return self._weigh(matrix)
+
+    def _weigh(self, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+        """``TfidfTransformer.transform(matrix, copy=False)``, the same operations in place, a slice at a time.
+
+        (scikit-learn multiplies by the idf through a temporary array as large as the matrix's values.)
+        """
+        data, idf = matrix.data, self.transformer.idf_
+        np.log(data, out=data)
+        data += 1.0
+        for start in range(0, len(data), 1 << 22):
+            part = slice(start, start + (1 << 22))
+            data[part] *= idf[matrix.indices[part]]
+        return sparse.csr_matrix(normalize(matrix, norm="l2", copy=False))
 
     def transform(self, text: str) -> sparse.csr_matrix:
         """One row for a further text: its terms found among the fitted texts' (a text with none: an empty row)."""
