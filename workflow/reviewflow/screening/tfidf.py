@@ -176,11 +176,14 @@ class TermMatrix:
         sorted_place[by_key] = np.arange(self._terms)
         del ranked, by_key
         indptr = np.concatenate([[0], np.cumsum(np.concatenate(per_text))])
-        indices = np.concatenate(columns)
-        del columns
-        data = np.concatenate(counts).astype(np.float64)
-        del counts
-        index_type = np.int32 if self._terms < 2**31 and len(data) < 2**31 else np.int64
+        size = int(indptr[-1])
+        index_type = np.int32 if self._terms < 2**31 and size < 2**31 else np.int64
+        indices, data = np.empty(size, dtype=index_type), np.empty(size, dtype=np.float64)
+        done = 0
+        while columns:  # each chunk's entries moved into the matrix's arrays, and let go
+            part, count = columns.pop(0), counts.pop(0)
+            indices[done : done + len(part)], data[done : done + len(part)] = part, count
+            done += len(part)
         matrix = sparse.csr_matrix((data, indices, indptr.astype(index_type)), shape=(len(texts), self._terms))
         matrix.sort_indices()  # within a text: in order of first appearance, as scikit-learn stores them
         indices = matrix.indices
