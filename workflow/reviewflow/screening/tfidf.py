@@ -20,7 +20,8 @@ compares them):
 - the entries of a row stored in the order of the terms' first appearance in
   the texts (as scikit-learn leaves them), so that the row norms are summed in
   the same order and come out bit for bit the same;
-- the idf, sublinear tf and L2 norm applied by scikit-learn's own ``TfidfTransformer``.
+- the idf, sublinear tf and L2 norm computed as scikit-learn's ``TfidfTransformer`` does, with the same
+  operations in the same order, in place and a slice at a time (its own makes temporaries as large as the matrix).
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize
 
 #: Texts numbered at a time: bounds the Python lists of words held at once.
 CHUNK = 20_000
+#: Entries of a matrix rewritten at a time (bounds the temporaries).
+SLICE = 1 << 22
 #: Below this many texts the words are always cut in one process (starting workers costs more).
 PARALLEL_FROM = 2 * CHUNK
 
@@ -83,7 +85,7 @@ class TermMatrix:
         self.words: dict[str, int] = {}  # word -> its number (order of first appearance)
         self.rank = np.zeros(0, dtype=np.int64)  # word number -> its place in sorted order
         self.keys = np.zeros(0, dtype=np.int64)  # column -> its term's key, ascending
-        self.transformer = TfidfTransformer(sublinear_tf=True)
+        self.idf = np.zeros(0)  # each column's idf, as TfidfTransformer(smooth_idf=True) computes it
 
     def _key_base(self) -> int:
         return len(self.words) + 1
@@ -186,22 +188,37 @@ class TermMatrix:
             done += len(part)
         matrix = sparse.csr_matrix((data, indices, indptr.astype(index_type)), shape=(len(texts), self._terms))
         matrix.sort_indices()  # within a text: in order of first appearance, as scikit-learn stores them
-        indices = matrix.indices
-        np.take(sorted_place.astype(index_type), indices, out=indices, mode="clip")  # in place
+        indices, place = matrix.indices, sorted_place.astype(index_type)
+        for start in range(0, len(indices), SLICE):  # in place, a slice at a time
+            indices[start : start + SLICE] = place[indices[start : start + SLICE]]
         matrix = sparse.csr_matrix((matrix.data, indices, matrix.indptr), shape=matrix.shape)
-        self.transformer.fit(matrix)
+        self.idf = self._idf(matrix)
         return self._weigh(matrix)
 
+    @staticmethod
+    def _idf(matrix: sparse.csr_matrix) -> np.ndarray:
+        """The smoothed idf, computed as ``TfidfTransformer.fit`` does, the document frequencies a slice at a time."""
+        df = np.zeros(matrix.shape[1], dtype=np.int64)
+        for start in range(0, len(matrix.indices), SLICE):
+            df += np.bincount(matrix.indices[start : start + SLICE], minlength=matrix.shape[1])
+        df = df.astype(np.float64)
+        df += 1.0
+        idf = np.full_like(df, fill_value=matrix.shape[0] + 1, dtype=np.float64)
+        idf /= df
+        np.log(idf, out=idf)
+        idf += 1.0
+        return idf
+
     def _weigh(self, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-        """``TfidfTransformer.transform(matrix, copy=False)``, the same operations in place, a slice at a time.
+        """``TfidfTransformer(sublinear_tf=True).transform(matrix, copy=False)``: the same operations in place, a slice at a time.
 
         (scikit-learn multiplies by the idf through a temporary array as large as the matrix's values.)
         """
-        data, idf = matrix.data, self.transformer.idf_
+        data, idf = matrix.data, self.idf
         np.log(data, out=data)
         data += 1.0
-        for start in range(0, len(data), 1 << 22):
-            part = slice(start, start + (1 << 22))
+        for start in range(0, len(data), SLICE):
+            part = slice(start, start + SLICE)
             data[part] *= idf[matrix.indices[part]]
         return sparse.csr_matrix(normalize(matrix, norm="l2", copy=False))
 
@@ -224,4 +241,4 @@ class TermMatrix:
             (counts.astype(np.float64), columns.astype(np.int32), np.array([0, len(columns)], dtype=np.int32)),
             shape=(1, len(self.keys)),
         )
-        return sparse.csr_matrix(self.transformer.transform(row, copy=False))
+        return self._weigh(row)
