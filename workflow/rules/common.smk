@@ -87,7 +87,7 @@ def export_files():
 STEP_MEMORY = {  # step: (base MB, MB per MB of exports); RIS exports hold about 1,100 records per MB
     "import": (550, 0.25),  # 20k records 328 MB, 100k 573 MB, 1M 739 MB (it streams: files of 50k records)
     "dedupe": (300, 7.3),  # 100k 934 MB, 1M 6.8 GB (after the merge of issue 10's engine)
-    "screen": (500, 7.2),  # 100k 1,146 MB, 1M 7.1 GB (the priority ranking's features: screening/tfidf.py)
+    "screen": (500, 7.2),  # 100k 1,147 MB, 1M 6.5 GB (7.1 GB one change before; the priority ranking's features)
     "ledger": (150, 2.8),  # 100k 406 MB, 1M 2.7 GB
     "evidence_todo": (150, 2.3),  # 100k 363 MB
     "tables": (150, 0.5),  # 100k 196 MB
