@@ -5,9 +5,11 @@ loop over a dictionary of all the terms, then sorts that dictionary: at a
 million records that loop and the dictionary of tens of millions of word pairs
 take minutes and gigabytes. Here the texts are cut into words by the
 vectoriser's own preprocessor and tokenizer (so the words are the same), the
-words are numbered a chunk of texts at a time with pandas' hash table, a word
-pair is a number made of its two words' numbers, and the counts are gathered
-by sorting those numbers with numpy.
+words are numbered a chunk of texts at a time with pandas' hash table (the
+cutting done in forked worker processes if asked), a word pair is a number
+made of its two words' numbers, each chunk's terms are counted per text with
+numpy and numbered across chunks in order of first appearance, and only the
+matrix's entries are kept.
 
 The result is the matrix ``TfidfVectorizer(ngram_range=(1, 2) or (1, 1),
 sublinear_tf=True, ...)`` returns, value for value (tests/test_screening_tfidf.py
