@@ -121,6 +121,8 @@ def run_step(root: Path, step: str) -> dict[str, float]:
     command = [sys.executable, "-m", "reviewflow", step, "--root", str(root)]
     if step == "import":
         command += ["--max-workers", "2"]
+    if step == "screen":
+        command += ["--workers", "2"]  # as the rule runs it (threads: 2)
     env = {**os.environ, "PYTHONPATH": str(REPO / "workflow")}
     log = root / "data" / "processed" / "logs"
     log.mkdir(parents=True, exist_ok=True)

@@ -136,7 +136,7 @@ def step_screen(args: argparse.Namespace) -> int:
     outcomes = resolution.outcomes
     log = read_people_csv(paths.search_log, what="search log") if paths.search_log.is_file() else None
     queries = log["query"].tolist() if log is not None and "query" in log else []
-    sheets = worksheets(config, units, records, decisions.table, outcomes, search_terms(config, queries))
+    sheets = worksheets(config, units, records, decisions.table, outcomes, search_terms(config, queries), args.workers)
     titles = dict(zip(records["record_id"], records["title"], strict=True))
     pairs = {stage["name"]: agreement(stage, decisions.table) for stage in config["stages"]}
     groups = {stage["name"]: group_agreement(stage, decisions.table) for stage in config["stages"]}
@@ -490,7 +490,9 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--max-workers", type=int, default=None,
                          help="at most this many processes read the files (large searches use two)")
     add("dedupe", step_dedupe, "find duplicate records: data/processed/dedupe/")
-    add("screen", step_screen, "read decision files; write outcomes, worksheets, conflicts, agreement")
+    screen = add("screen", step_screen, "read decision files; write outcomes, worksheets, conflicts, agreement")
+    screen.add_argument("--workers", type=int, default=1,
+                        help="processes that cut a large stage's texts into words for the priority order (default 1)")
     add("ledger", step_ledger, "build the ledger, counts.json and PRISMA.csv")
     add("evidence-todo", step_evidence_todo, "rows to add to the evidence log for newly included studies")
     add("tables", step_tables, "check the evidence log and render the distribution tables")

@@ -79,16 +79,16 @@ def export_files():
 
 # Threads and memory of each step, for the scheduler of a cluster executor (SLURM,
 # Kubernetes...) and for --resources mem_mb=... on one machine. Every step is one
-# process, and only the import uses a second core (it reads files in two worker
-# processes). A step's peak memory grows with the size of the search: measured with
+# process, except the import (it reads files in two worker processes) and screening
+# (a large stage's texts are cut into words in two). A step's peak memory grows with the size of the search: measured with
 # benchmarks/bench_pipeline_1m.py (RIS exports, 100,000 and 1,000,000 records; see
 # config/README.md) as a base plus megabytes per megabyte of export files, here
 # with half as much again in hand (other export formats, longer records).
 STEP_MEMORY = {  # step: (base MB, MB per MB of exports); RIS exports hold about 1,100 records per MB
     "import": (550, 0.25),  # 20k records 328 MB, 100k 573 MB, 1M 739 MB (it streams: files of 50k records)
-    "dedupe": (150, 4.6),  # 20k 182 MB, 100k 567 MB, 1M 4.4 GB
-    "screen": (100, 14.0),  # 20k 333 MB, 100k 1,361 MB, 1M 12.9 GB (the priority ranking: most of it)
-    "ledger": (100, 2.7),  # 20k 144 MB, 100k 322 MB, 1M 2.6 GB
+    "dedupe": (300, 7.3),  # 100k 934 MB, 1M 6.8 GB (after the merge of issue 10's engine)
+    "screen": (500, 7.2),  # 100k 1,147 MB, 1M 6.5 GB (7.1 GB one change before; the priority ranking's features)
+    "ledger": (150, 2.8),  # 100k 406 MB, 1M 2.7 GB
     "evidence_todo": (150, 2.3),  # 100k 363 MB
     "tables": (150, 0.5),  # 100k 196 MB
     "report": (150, 2.5),  # 100k 378 MB

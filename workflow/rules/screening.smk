@@ -19,11 +19,11 @@ rule screen:
         agreement=[str(P.agreement(s)) for s in STAGES],
     log:
         LOGS / "screen.log",
-    threads: 1
+    threads: 2  # a large stage's texts are cut into words in two processes for the priority order
     resources:
         mem_mb=mem_mb("screen"),
     params:
         cli=CLI,
         code=CODE_VERSION,
     shell:
-        "{params.cli} screen 2>&1 | tee {log}"
+        "{params.cli} screen --workers {threads} 2>&1 | tee {log}"

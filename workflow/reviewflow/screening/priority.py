@@ -41,6 +41,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.svm import LinearSVC
 
+from .tfidf import TermMatrix
+
 #: Words too common to tell works apart, and the search syntax of the databases (for the similarity to the search terms).
 STOPWORDS = frozenset(
     """a about after all also an and any are as at be been between but by can do does for from had has have how in
@@ -61,17 +63,20 @@ def words(text: str) -> list[str]:
     return [w[:STEM] for w in re.findall(r"[a-z][a-z0-9]+", plain) if w not in STOPWORDS and len(w) > 2]
 
 
-def features(texts: Sequence[str], query: str = "") -> tuple[sparse.csr_matrix, sparse.csr_matrix | None]:
+def features(texts: Sequence[str], query: str = "", workers: int = 1) -> tuple[sparse.csr_matrix, sparse.csr_matrix | None]:
     """(the TF-IDF matrix the classifier learns from, the query's row or None when it has no known word).
 
-    Word 1- and 2-grams, sublinear tf, one L2-normalised row per text.
+    Word 1- and 2-grams, sublinear tf, one L2-normalised row per text;
+    the texts are cut into words in ``workers`` processes.
     """
-    vectoriser = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode", dtype=np.float64)
+    vectoriser = TfidfVectorizer(strip_accents="unicode")  # its words: lower case, accents stripped, 2+ word characters
+    preprocess, tokenize = vectoriser.build_preprocessor(), vectoriser.build_tokenizer()
+    model = TermMatrix(lambda text: tokenize(preprocess(text)), pairs=True, workers=workers)
     try:
-        matrix = vectoriser.fit_transform(texts).tocsr()
+        matrix = model.fit_transform(texts)
     except ValueError:  # no text holds a word
         return sparse.csr_matrix((len(texts), 1)), None
-    row = vectoriser.transform([query]).tocsr() if query.strip() else None
+    row = model.transform(query) if query.strip() else None
     return matrix, row if row is not None and row.nnz else None
 
 
@@ -133,14 +138,14 @@ def learned_scores(
     return np.round(np.asarray(decide(matrix), dtype=np.float64), DECIMALS)
 
 
-def similarity_features(texts: Sequence[str], query: str) -> tuple[sparse.csr_matrix, np.ndarray]:
+def similarity_features(texts: Sequence[str], query: str, workers: int = 1) -> tuple[sparse.csr_matrix, np.ndarray]:
     """(TF-IDF rows of the texts' six-letter words, each text's cosine similarity to the query)."""
-    vectoriser = TfidfVectorizer(analyzer=words, sublinear_tf=True, dtype=np.float64)
+    model = TermMatrix(words, pairs=False, workers=workers)
     try:
-        matrix = vectoriser.fit_transform(texts).tocsr()
+        matrix = model.fit_transform(texts)
     except ValueError:  # no text holds a word
         return sparse.csr_matrix((len(texts), 1)), np.zeros(len(texts))
-    return matrix, np.asarray((matrix @ vectoriser.transform([query]).T).todense()).ravel()
+    return matrix, np.asarray((matrix @ model.transform(query).T).todense()).ravel()
 
 
 def similarity_scores(matrix: sparse.csr_matrix, to_query: np.ndarray, included: Sequence[int]) -> np.ndarray:
@@ -158,7 +163,7 @@ def similarity_scores(matrix: sparse.csr_matrix, to_query: np.ndarray, included:
 _FEATURES: dict[str, tuple[sparse.csr_matrix, sparse.csr_matrix | None, sparse.csr_matrix, np.ndarray]] = {}
 
 
-def _features_of(body: list[str], query: str) -> tuple[sparse.csr_matrix, sparse.csr_matrix | None, sparse.csr_matrix, np.ndarray]:
+def _features_of(body: list[str], query: str, workers: int = 1) -> tuple[sparse.csr_matrix, sparse.csr_matrix | None, sparse.csr_matrix, np.ndarray]:
     digest = hashlib.sha256()
     for text in body:
         digest.update(text.encode("utf-8", "surrogatepass") + b"\x1f")
@@ -166,7 +171,7 @@ def _features_of(body: list[str], query: str) -> tuple[sparse.csr_matrix, sparse
     key = digest.hexdigest()
     if key not in _FEATURES:
         _FEATURES.clear()  # one set of texts at a time: the memory of one matrix, never more
-        _FEATURES[key] = (*features(body, query), *similarity_features(body, query))
+        _FEATURES[key] = (*features(body, query, workers), *similarity_features(body, query, workers))
     return _FEATURES[key]
 
 
@@ -175,13 +180,17 @@ def rank_works(
     search_terms: Iterable[str],
     included: Iterable[str],
     excluded: Iterable[str] = (),
+    *,
+    workers: int = 1,
 ) -> tuple[list[str], dict[str, float]]:
     """(every work of ``texts`` in priority order, work -> the score shown on a worksheet, in [0, 1]).
 
     ``texts`` is given in canonical order, which breaks the remaining ties;
     ``included``/``excluded`` are the works decided so far (others are ignored).
     The features of the texts are kept between calls with the same texts, so
-    that re-ranking after new decisions only re-trains the model.
+    that re-ranking after new decisions only re-trains the model; building
+    them cuts the texts into words in ``workers`` processes (forked: the
+    pipeline's screen step gives its threads, a screening page leaves it at 1).
     """
     keys = list(texts)
     if not keys:
@@ -193,7 +202,7 @@ def rank_works(
     inc = [index[k] for k in included if k in index]
     taken = set(included)
     exc = [index[k] for k in dict.fromkeys(excluded) if k in index and k not in taken]
-    matrix, terms, similar, to_query = _features_of(body, query)
+    matrix, terms, similar, to_query = _features_of(body, query, workers)
     like_terms = np.round(to_query, DECIMALS)
     if not inc or not exc:
         value = similarity_scores(similar, to_query, inc) if inc else like_terms

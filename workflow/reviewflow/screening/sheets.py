@@ -56,8 +56,9 @@ def worksheets(
     decisions: pd.DataFrame,
     outcomes: pd.DataFrame,
     search_terms: Iterable[str] = (),
+    workers: int = 1,
 ) -> dict[tuple[str, str], pd.DataFrame]:
-    """(stage, reviewer) -> the works waiting for that reviewer, in a stable order."""
+    """(stage, reviewer) -> the works waiting for that reviewer, in a stable order (ranked with ``workers`` processes)."""
     shown = records.set_index("record_id")
     representative = dict(zip(units.clusters["cluster_id"], units.clusters["representative"], strict=True))
     terms = list(search_terms)
@@ -79,7 +80,7 @@ def worksheets(
         if stage.get("order", "priority") == "priority" and any(waiting.values()):
             texts = work_texts(shown, representative, at_stage["cluster_id"].tolist())
             included, excluded = stage_labels(at_stage, made)
-            order, shown_score = rank_works(texts, terms, included, excluded)
+            order, shown_score = rank_works(texts, terms, included, excluded, workers=workers)
             position = {c: i for i, c in enumerate(order)}
         columns = worksheet_columns(stage, index)
         fields = list(worksheet_fields(stage, index))
