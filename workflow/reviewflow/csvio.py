@@ -166,7 +166,6 @@ def read_table(path: str | Path, columns: Sequence[str] | Callable[[str], bool] 
     return frame
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 _FORMULA = r"[ ]*[=+\-@\t\r\n]"
 #: What a neutralised cell looks like: apostrophes, then a formula-like start.
 _NEUTRALISED = re.compile(r"'+" + _FORMULA)

@@ -226,3 +226,10 @@ def other_readings(path: Path, fmt: str) -> dict[str, int]:
     return counts
 
 
+def better_reading(path: Path, fmt: str, count: int, hits: int) -> tuple[str, int] | None:
+    """(the other format, its record count) that reads more of the ``hits`` the database reported
+    than the ``count`` read as ``fmt`` (the most, up to ``hits``); None when no reading does."""
+    better = {name: n for name, n in other_readings(path, fmt).items() if count < n <= hits}
+    return max(better.items(), key=lambda item: item[1]) if better else None
+
+

@@ -31,11 +31,11 @@ def describe_export(export: ParsedExport, reported_hits: int | None = None) -> t
     if reported_hits is not None and reported_hits != count:
         problems.append(f"the database reported {reported_hits} records but the file holds {count}")
         if reported_hits > count:
-            from . import FORMATS, other_readings
+            from . import FORMATS, better_reading
 
-            better = {fmt: n for fmt, n in other_readings(export.path, export.format).items() if count < n <= reported_hits}
-            for fmt, n in sorted(better.items(), key=lambda item: -item[1])[:1]:
-                problems.append(f"read as {FORMATS.get(fmt, fmt)} it holds {n}: the format may have been misread")
+            better = better_reading(export.path, export.format, count, reported_hits)
+            if better is not None:
+                problems.append(f"read as {FORMATS.get(better[0], better[0])} it holds {better[1]}: the format may have been misread")
     if export.stated_total is not None and export.stated_total != count:
         problems.append(f"the file says it holds {export.stated_total} records but {count} were read")
     for warning in export.warnings:

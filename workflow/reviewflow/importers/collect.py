@@ -30,7 +30,7 @@ import pandas as pd
 from ..errors import ReviewError, ReviewErrors
 from ..progress import track
 from ..records import BIBLIO_FIELDS, ID_HASH_LENGTH, RECORD_COLUMNS, format_round
-from . import FORMATS, ParsedExport, open_export, other_readings
+from . import FORMATS, ParsedExport, better_reading, open_export
 from .base import gc_paused
 
 REPORT_COLUMNS = ("round", "source_type", "database", "file", "format", "encoding", "records", "reported_hits", "warnings")
@@ -86,11 +86,9 @@ class FileImport:
         }
 
 
-def hits_mismatch(reported_hits: str, export: ParsedExport, count: int | None = None) -> str:
+def hits_mismatch(reported_hits: str, export: ParsedExport, count: int) -> str:
     """The warning when the database's reported number of hits (or the file's own
-    stated total) differs from the records in the file (``count``, by default those the
-    export holds); "" when they agree."""
-    count = len(export.records) if count is None else count
+    stated total) differs from the ``count`` of records in the file; "" when they agree."""
     problems = []
     if reported_hits and int(reported_hits) != count:
         problems.append(f"the search log says the database reported {reported_hits} records; the file holds {count}")
@@ -99,18 +97,16 @@ def hits_mismatch(reported_hits: str, export: ParsedExport, count: int | None = 
     return "; ".join(problems)
 
 
-def wrong_format_error(entry: LogEntry, export: ParsedExport, count: int | None = None) -> ReviewError | None:
-    """An error when fewer records were read (``count``, by default those the export holds) than
-    the database reported and reading the file in another format gives more of them (up to the
-    reported number): the format was misread."""
-    count = len(export.records) if count is None else count
+def wrong_format_error(entry: LogEntry, export: ParsedExport, count: int) -> ReviewError | None:
+    """An error when fewer records were read (``count``) than the database reported and reading
+    the file in another format gives more of them (up to the reported number): the format was misread."""
     if not entry.reported_hits or int(entry.reported_hits) <= count:
         return None
     hits = int(entry.reported_hits)
-    better = {fmt: n for fmt, n in other_readings(export.path, export.format).items() if count < n <= hits}
-    if not better:
+    better = better_reading(export.path, export.format, count, hits)
+    if better is None:
         return None
-    fmt, other_count = max(better.items(), key=lambda item: item[1])
+    fmt, other_count = better
     return ReviewError(
         f"read as {FORMATS[export.format]} the file holds {count} records, but the search log reports "
         f"{hits} hits and read as {FORMATS.get(fmt, fmt)} it holds {other_count}: the format was misread",

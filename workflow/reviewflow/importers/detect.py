@@ -149,9 +149,7 @@ def table_header_first(head: str) -> str:
     next rows hold about as many cells; else "". A title such as ``@SUM(1+1)`` or ``TY  - x`` on
     line 3 of a CSV does not make it BibTeX or RIS: detection never rests on one line."""
     lines = head.split("\n", 40)[:40]
-    delimiter = sniff_delimiter(head)
-    if not delimiter:
-        return ""
+    delimiter = sniff_delimiter(head)  # always a delimiter ("," at the least)
     for index, line in enumerate(lines[:20]):
         if _RECORD_START.match(line):
             return ""

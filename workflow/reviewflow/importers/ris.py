@@ -66,7 +66,6 @@ def iter_ris(text: str, path: Path, warnings: list[str] | None = None) -> Iterat
     match_tag = tag_line.match
     value = ""
     pending: tuple[Raw, int] | None = None  # the last record read, given out when the next one starts
-    count = 0
     raw: Raw | None = None
     start_line = 0
     last_values: list[str] | None = None
@@ -98,7 +97,7 @@ def iter_ris(text: str, path: Path, warnings: list[str] | None = None) -> Iterat
                     unended.append(start_line)
                     if pending is not None:
                         yield ParsedRecord(ris_fields(pending[0]), *pending)
-                    pending, count = (raw, start_line), count + 1
+                    pending = (raw, start_line)
                 if pending is not None:
                     yield ParsedRecord(ris_fields(pending[0]), *pending)
                     pending = None
@@ -124,7 +123,7 @@ def iter_ris(text: str, path: Path, warnings: list[str] | None = None) -> Iterat
             if tag == "ER":
                 if pending is not None:
                     yield ParsedRecord(ris_fields(pending[0]), *pending)
-                pending, count = (raw, start_line), count + 1
+                pending = (raw, start_line)
                 ended_records += 1
                 raw, last_values = None, None
                 continue
@@ -154,7 +153,7 @@ def iter_ris(text: str, path: Path, warnings: list[str] | None = None) -> Iterat
             )
         if pending is not None:
             yield ParsedRecord(ris_fields(pending[0]), *pending)
-        pending, count = (raw, start_line), count + 1
+        pending = (raw, start_line)
         warnings.append("no record ends with 'ER  - ': each 'TY  - ' line was taken as the start of a record")
     elif unended:
         shown = ", ".join(str(n) for n in unended[:10]) + (" ..." if len(unended) > 10 else "")
