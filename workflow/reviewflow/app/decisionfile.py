@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..csvio import SEP_HINT, neutralise_formula, normalise_header
+from ..csvio import SEP_HINT, neutralise_formula, normalise_header, sniff_delimiter
 from ..errors import ReviewError
 from ..screening.files import COLUMN_ALIASES, LOCK_PREFIXES
 from ..screening.vocabulary import canonical_record_id
@@ -122,12 +122,6 @@ def _cells(line: str, delimiter: str) -> list[str]:
     return next(csv.reader(io.StringIO(line, newline=""), delimiter=delimiter), [])
 
 
-def _sniff(line: str) -> str:
-    counts = {sep: line.count(sep) for sep in (",", ";", "\t")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] else ","
-
-
 @dataclass
 class DecisionFile:
     """A decision file's text, with the rows located; every change returns the new bytes."""
@@ -155,8 +149,9 @@ class DecisionFile:
         spans = split_lines(text, delimiter or ",")
         header_at = 1 if hint else 0
         if not delimiter:
-            delimiter = _sniff(text[spans[0].start : spans[0].end])
-            spans = split_lines(text, delimiter)
+            delimiter = sniff_delimiter(text[spans[0].start : spans[0].end])
+            if delimiter != ",":  # the lines were located reading ","
+                spans = split_lines(text, delimiter)
         endings = [s.ending for s in spans if s.ending]
         newline = endings[0] if endings else "\n"
         if header_at >= len(spans):

@@ -165,13 +165,12 @@ class ScreeningSession:
         self.units = Units.build(derived.records, derived.clusters)
         self.shown = derived.records.set_index("record_id")
         self.representative = dict(zip(self.units.clusters["cluster_id"], self.units.clusters["representative"], strict=True))
-        self.members: dict[str, list[str]] = {}
-        for record_id, cluster_id in self.units.member_of.items():
-            self.members.setdefault(cluster_id, []).append(record_id)
+        self.members = self.units.members()
         self.titles = {c: str(self.shown.at[r, "title"]) for c, r in self.representative.items()}
+        self.record_titles = dict(zip(derived.records["record_id"], derived.records["title"], strict=True))
         self.criteria = Criteria.from_config(self.config)
         self.synonyms = decision_words(self.config)
-        self.keywords = [t for column in self.config.get("report", {}).get("keywords", []) for t in column["terms"]]
+        self.keywords = search_terms(self.config)
         log = read_people_csv(self.paths.search_log, what="search log") if self.paths.search_log.is_file() else None
         self.ranking_terms = search_terms(self.config, log["query"].tolist() if log is not None and "query" in log else [])
         # the worksheets without their own ranking: the page ranks this stage itself, blind
@@ -219,8 +218,7 @@ class ScreeningSession:
         mine = decisions[(decisions["stage"] == self.stage["name"]) & (decisions["reviewer"] == self.file_reviewer)]
         self.mine = {row["cluster_id"]: row for row in mine.to_dict("records")}
         if self.adjudicating:
-            titles = dict(zip(self.records["record_id"], self.records["title"], strict=True))
-            table = conflicts(self.stage, outcomes, decisions, titles)
+            table = conflicts(self.stage, outcomes, decisions, self.record_titles)
             waiting = table.loc[table["status"] == "open", "record_id"].tolist()
         else:
             sheets = worksheets(self._unranked, self.units, self.records, decisions, outcomes)
@@ -308,12 +306,11 @@ class ScreeningSession:
             value = str(record[name]) if name in record.index else ""
             if value and value != "nan":
                 fields.append({"name": name, "label": FIELD_LABELS.get(name, name.replace("_", " ").capitalize()), "value": value})
-        own = self.mine.get(cluster_id)
         shown: dict[str, Any] = {
             "record_id": cluster_id,
             "title": self.titles.get(cluster_id, ""),
             "fields": fields,
-            "decision": None if own is None else {"decision": own["decision"], "reason": own["reason"], "note": own["note"]},
+            "decision": self._current(cluster_id),
             "fulltext": None,
         }
         if self.stage.get("full_text"):

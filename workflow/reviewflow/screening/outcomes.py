@@ -204,8 +204,9 @@ def resolve(config: dict[str, Any], units: Units, decisions: pd.DataFrame) -> Re
                            f"it was {PAST.get(earlier, earlier)} at the {earlier_stage} stage")
             errors.append(ReviewError(message, file=row["file"], row=int(row["row"]), column="record_id",
                                       fix="remove the row, or change the decision at the stage before"))
-        outcome = resolve_stage(stage, eligible, at_stage[at_stage["cluster_id"].isin(allowed)], criteria, errors)
-        outcome, stop = apply_stopping(stage, outcome, at_stage[at_stage["cluster_id"].isin(allowed)], first_round)
+        made = at_stage[at_stage["cluster_id"].isin(allowed)]
+        outcome = resolve_stage(stage, eligible, made, criteria, errors)
+        outcome, stop = apply_stopping(stage, outcome, made, first_round)
         if stop is not None:
             stopping[name] = stop
         for cluster_id, result in zip(outcome["cluster_id"], outcome["outcome"], strict=True):

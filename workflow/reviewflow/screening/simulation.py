@@ -256,7 +256,7 @@ def review_labelled(root: str | Path, stage: str | None = None) -> Labelled:
     from ..paths import ReviewPaths
     from .files import read_decisions
     from .outcomes import resolve
-    from .sheets import PRIORITY_TEXT
+    from .sheets import work_texts
     from .units import Units
 
     paths = ReviewPaths(Path(root))
@@ -281,9 +281,7 @@ def review_labelled(root: str | Path, stage: str | None = None) -> Labelled:
                           fix="a simulation replays complete decisions: finish the stage, or give a labelled CSV")
     shown = records.set_index("record_id")
     representative = dict(zip(units.clusters["cluster_id"], units.clusters["representative"], strict=True))
-    fields = [f for f in PRIORITY_TEXT if f in shown.columns]
-    rows = shown.loc[[representative[c] for c in at_stage["cluster_id"]], fields]
-    texts = [" ".join(parts) for parts in zip(*(rows[f].astype(str).tolist() for f in fields), strict=True)]
+    texts = list(work_texts(shown, representative, at_stage["cluster_id"].tolist()).values())
     labels = (at_stage["outcome"] == "include").astype(int).to_numpy()
     check_labels(labels, paths.decisions / stage)
     return Labelled(f"{paths.root.resolve().name}:{stage}", texts, labels, stage)
