@@ -190,14 +190,15 @@ def step_ledger(args: argparse.Namespace) -> int:
     records = _records(paths)
     clusters, outcomes = read_table(paths.clusters), read_table(paths.screening / "outcomes.csv")
     studies = study_links(paths, records, clusters)
-    ledger = build_ledger(config, records, clusters, outcomes, previous_ledger(paths, config), studies)
+    frozen = previous_ledger(paths, config)
+    ledger = build_ledger(config, records, clusters, outcomes, frozen, studies)
     counts = compute_counts(config, ledger)
     problems = check_counts(config, counts, ledger, len(records))
     if problems:
         raise ReviewError("the counts do not add up:\n  " + "\n  ".join(problems))
     write_csv(ledger, paths.ledger)
     write_json(counts, paths.counts)
-    write_json(previous_counts(paths, config, records, clusters, outcomes, studies), paths.previous_counts)
+    write_json(previous_counts(paths, config, records, clusters, outcomes, frozen, studies), paths.previous_counts)
     write_csv(prisma_table(counts), paths.prisma_csv)
     write_text(flow_diagram_svg(config, counts, paths), paths.flow_diagram)
     reports = f" ({counts['new_reports']} reports)" if counts["new_reports"] != counts["new_studies"] else ""

@@ -156,7 +156,7 @@ def check_evidence_log(
                 values = canonical
             coded[f.name] = "; ".join(values)
         rows.append(coded)
-    missing = [c for c in dict.fromkeys(study_column(included_studies(ledger))) if c not in seen]
+    missing = [c for c in dict.fromkeys(study_column(reports)) if c not in seen]
     for cluster in missing:
         errors.append(ReviewError(f"the included study {cluster} has no row in the evidence log", file=file,
                                   fix="add its row: data/processed/evidence_log_todo.csv has it ready to paste"))

@@ -46,13 +46,14 @@ def previous_ledger(paths: ReviewPaths, config: dict[str, Any]) -> pd.DataFrame 
 
 
 def previous_counts(paths: ReviewPaths, config: dict[str, Any], records: pd.DataFrame, clusters: pd.DataFrame,
-                    outcomes: pd.DataFrame, studies: dict[str, str] | None = None) -> dict[str, Any]:
-    """The previous version's counts from its records and today's decisions ({} when none is marked)."""
+                    outcomes: pd.DataFrame, frozen: pd.DataFrame | None, studies: dict[str, str] | None = None) -> dict[str, Any]:
+    """The previous version's counts from its records and today's decisions ({} when none is marked);
+    ``frozen``: its frozen ledger when the config names one (``previous_ledger``)."""
     from .versions import previous_marker, previous_version_ledger
 
     if not previous_marker(config):
         return {}
-    earlier_config, earlier = previous_version_ledger(config, records, clusters, outcomes, previous_ledger(paths, config),
+    earlier_config, earlier = previous_version_ledger(config, records, clusters, outcomes, frozen,
                                                       lambda name: read_table(paths.root / name), studies)
     return compute_counts(earlier_config, earlier)
 
@@ -85,6 +86,7 @@ def derive(root: str | Path) -> Derived:
     decisions = read_decisions(paths, config, units)
     outcomes = resolve(config, units, decisions.table).outcomes
     studies = study_links(paths, records, clusters)
-    ledger = build_ledger(config, records, clusters, outcomes, previous_ledger(paths, config), studies)
+    frozen = previous_ledger(paths, config)
+    ledger = build_ledger(config, records, clusters, outcomes, frozen, studies)
     return Derived(config, records, import_report, clusters, decisions, outcomes, ledger, compute_counts(config, ledger),
-                   previous_counts(paths, config, records, clusters, outcomes, studies))
+                   previous_counts(paths, config, records, clusters, outcomes, frozen, studies))

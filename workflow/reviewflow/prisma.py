@@ -82,11 +82,6 @@ def previous_included(ledger: pd.DataFrame) -> tuple[set[str], int]:
     return set(study_column(included)), len(included)
 
 
-def previous_studies(ledger: pd.DataFrame) -> int:
-    """Studies the previous version included: from its frozen ledger when kept, else as decided now."""
-    return len(previous_included(ledger)[0])
-
-
 def full_text_stage(config: dict[str, Any]) -> dict[str, Any] | None:
     stages = [s for s in config["stages"] if s.get("full_text")]
     return stages[-1] if stages else None

@@ -17,16 +17,15 @@ from typing import Any
 
 from .csvio import read_table
 from .paths import ReviewPaths
-from .prisma import check_counts, compute_counts, prisma_table
+from .prisma import check_counts, compute_counts, prisma_table, stopping_rules
 
 
-def verify_studies(paths: ReviewPaths, records: Any, clusters: Any, ledger: Any, derived: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """The ledger's studies are those people's links give; each included report belongs to a counted study."""
+def verify_studies(paths: ReviewPaths, studies: dict[str, str], ledger: Any, derived: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The ledger's studies are those people's links give (``studies``, from ``pipeline.study_links``);
+    each included report belongs to a counted study."""
     from .ledger import study_column
-    from .pipeline import study_links
 
     problems: list[str] = []
-    studies = study_links(paths, records, clusters)
     expected = ledger["cluster_id"].map(lambda c: studies.get(c, c))
     wrong = ledger.loc[study_column(ledger) != expected, "record_id"].tolist()
     if wrong:
@@ -45,10 +44,10 @@ def verify_studies(paths: ReviewPaths, records: Any, clusters: Any, ledger: Any,
 
 
 def verify_versions(
-    paths: ReviewPaths, config: dict[str, Any], records: Any, clusters: Any, derived: dict[str, Any]
+    paths: ReviewPaths, config: dict[str, Any], records: Any, clusters: Any, studies: dict[str, str], derived: dict[str, Any]
 ) -> tuple[list[str], list[str]]:
     """The published counts of each version: the previous version's from its records (and its frozen ledger), this one's."""
-    from .pipeline import previous_counts, previous_ledger, study_links
+    from .pipeline import previous_counts, previous_ledger
     from .versions import Comparison, describe_version, frozen_counts, previous_marker, published_counts
 
     problems: list[str] = []
@@ -65,7 +64,8 @@ def verify_versions(
     records = records.copy()
     records["round"] = records["round"].astype(int)
     outcomes = read_table(paths.screening / "outcomes.csv")
-    earlier = previous_counts(paths, config, records, clusters, outcomes, study_links(paths, records, clusters))
+    frozen = previous_ledger(paths, config)
+    earlier = previous_counts(paths, config, records, clusters, outcomes, frozen, studies)
     written = json.loads(paths.previous_counts.read_text(encoding="utf-8")) if paths.previous_counts.is_file() else None
     if written != earlier:
         problems.append(f"{paths.previous_counts} differs from the previous version's counts derived from its records: "
@@ -78,7 +78,6 @@ def verify_versions(
     if previous.published and not previous.wrong:
         passed.append(f"{what}: its {len(previous.published)} published counts are reproduced from its records "
                       f"({previous.summary()})")
-    frozen = previous_ledger(paths, config)
     if frozen is not None and previous.published:
         kept = Comparison(previous.published, frozen_counts(config, frozen))
         for key in kept.wrong:
@@ -91,6 +90,8 @@ def verify_versions(
 
 def verify_review(paths: ReviewPaths, config: dict[str, Any]) -> tuple[list[str], list[str]]:
     """(problems, checks passed)."""
+    from .pipeline import study_links
+
     problems: list[str] = []
     passed: list[str] = []
     required = [paths.records, paths.import_report, paths.clusters, paths.ledger, paths.counts, paths.prisma_csv]
@@ -159,14 +160,15 @@ def verify_review(paths: ReviewPaths, config: dict[str, Any]) -> tuple[list[str]
 
     stopping = stopping_problems(paths, config, derived)
     problems += stopping
-    if not stopping and any(s.get("stopping") for s in config["stages"]):
+    if not stopping and stopping_rules(config):
         passed.append("the stopping rule's works not screened match the ledger, and its test allowed the stop")
 
     expected = config.get("expected_counts", {})
     # published counts by version, and the previous version rebuilt from its records (verify_versions)
-    study_problems, study_passed = verify_studies(paths, records, clusters, ledger, derived)
+    studies = study_links(paths, records, clusters)
+    study_problems, study_passed = verify_studies(paths, studies, ledger, derived)
     versions = expected or config["review"].get("previous_version")
-    version_problems, version_passed = verify_versions(paths, config, records, clusters, derived) if versions else ([], [])
+    version_problems, version_passed = verify_versions(paths, config, records, clusters, studies, derived) if versions else ([], [])
     problems += study_problems + version_problems
     passed += study_passed + version_passed
     return problems, passed
@@ -174,7 +176,7 @@ def verify_review(paths: ReviewPaths, config: dict[str, Any]) -> tuple[list[str]
 
 def stopping_problems(paths: ReviewPaths, config: dict[str, Any], counts: dict[str, Any]) -> list[str]:
     """A stage's stopping rule: the works it left unscreened are those the ledger says, and the test allowed it."""
-    rules = [s for s in config["stages"] if s.get("stopping")]
+    rules = stopping_rules(config)
     if not rules:
         return []
     if not paths.stopping.is_file():
