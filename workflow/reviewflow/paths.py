@@ -9,6 +9,17 @@ from pathlib import Path
 NOT_EXPORT_PREFIXES = (".", "~$")
 
 
+def export_paths(searches_dir: Path) -> list[Path]:
+    """The files in the searches folder and its subfolders that may be exports (no hidden files or
+    office lock files), sorted; none when the folder does not exist. (No pandas: the Snakefile calls it.)"""
+    if not searches_dir.is_dir():
+        return []
+    return [
+        f for f in sorted(searches_dir.rglob("*"))
+        if f.is_file() and not any(part.startswith(NOT_EXPORT_PREFIXES) for part in f.relative_to(searches_dir).parts)
+    ]
+
+
 @dataclass(frozen=True)
 class ReviewPaths:
     root: Path = Path(".")

@@ -16,7 +16,7 @@ import pandas as pd
 from .config import prisma_name_problem
 from .csvio import ROW, parse_sheet_date, read_people_csv
 from .errors import ReviewError, ReviewErrors
-from .paths import NOT_EXPORT_PREFIXES
+from .paths import export_paths
 
 COLUMNS = ("round", "date", "source_type", "database", "query", "file")
 OPTIONAL_COLUMNS = ("reported_hits",)
@@ -139,16 +139,8 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def unlisted_exports(searches_dir: Path, listed: set[str]) -> list[str]:
     """Files in the searches folder (and its subfolders) that no row names, as paths relative to it."""
-    if not searches_dir.is_dir():
-        return []
-    found = []
-    for file in sorted(searches_dir.rglob("*")):
-        relative = file.relative_to(searches_dir)
-        if not file.is_file() or any(part.startswith(NOT_EXPORT_PREFIXES) for part in relative.parts):
-            continue
-        if relative.as_posix() not in listed:
-            found.append(relative.as_posix())
-    return found
+    relative = (file.relative_to(searches_dir).as_posix() for file in export_paths(searches_dir))
+    return [name for name in relative if name not in listed]
 
 
 def databases_searched(import_report: pd.DataFrame) -> list[str]:

@@ -57,7 +57,7 @@ def export_files():
     """The export files the search log lists (those that exist; the import step reports the others),
     and every other file in data/raw/searches/: a file no row names makes the import step run and
     name it (hidden files and office lock files are not exports)."""
-    from reviewflow.paths import NOT_EXPORT_PREFIXES  # light: the Snakefile does not import pandas
+    from reviewflow.paths import export_paths  # light: the Snakefile does not import pandas
 
     names = []
     if P.search_log.is_file():
@@ -68,13 +68,7 @@ def export_files():
             rows = csv.DictReader(handle, delimiter=delimiter)
             names = [(row.get("file") or "").strip() for row in rows]
     listed = {str(P.searches / n) for n in names if n and (P.searches / n).is_file()}
-    present = set()
-    if P.searches.is_dir():
-        present = {
-            str(f) for f in P.searches.rglob("*")
-            if f.is_file() and not any(part.startswith(NOT_EXPORT_PREFIXES) for part in f.relative_to(P.searches).parts)
-        }
-    return sorted(listed | present)
+    return sorted(listed | {str(f) for f in export_paths(P.searches)})
 
 
 # Threads and memory of each step, for the scheduler of a cluster executor (SLURM,
@@ -98,7 +92,7 @@ STEP_MEMORY = {  # step: (base MB, MB per MB of exports); RIS exports hold about
 
 
 def export_megabytes():
-    return sum(Path(f).stat().st_size for f in export_files()) / 1e6
+    return sum(Path(f).stat().st_size for f in EXPORT_FILES) / 1e6
 
 
 def mem_mb(step):
@@ -119,6 +113,7 @@ def decision_files():
     return found
 
 
+EXPORT_FILES = export_files()  # read once per run: the import rule's inputs and the memory estimates
 EXPORT_MB = export_megabytes()
 
 

@@ -2,7 +2,7 @@ rule import_records:
     input:
         config=P.config,
         search_log=P.search_log,
-        exports=export_files(),
+        exports=EXPORT_FILES,
     output:
         records=P.records,
         report=P.import_report,
